@@ -1,0 +1,47 @@
+// Command cirro is a self-hosted identity service that speaks the Amazon
+// Cognito user pool and identity pool APIs.
+//
+//	cirro serve [flags]     start the server
+//	cirro version           print the version
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "version", "--version":
+		fmt.Println("cirro", version)
+	case "help", "-h", "--help":
+		usage()
+	default:
+		fmt.Fprintf(os.Stderr, "cirro: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cirro:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage: cirro <command> [flags]
+
+commands:
+  serve     start the server (cirro serve -h for flags)
+  version   print the version
+`)
+}

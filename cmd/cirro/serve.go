@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cirrohq/cirro/internal/config"
+	"github.com/cirrohq/cirro/internal/server"
+)
+
+func serve(args []string) error {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	configFile := fs.String("config", "", "YAML configuration file (flags given on the command line override it)")
+	addr := fs.String("addr", cfg.Addr, "listen address")
+	db := fs.String("db", cfg.DB, "store: sqlite:PATH, memory, or postgres://…")
+	region := fs.String("region", cfg.Region, "AWS region name used in pool ids and ARNs")
+	account := fs.String("account-id", cfg.AccountID, "12-digit account id used in ARNs")
+	publicURL := fs.String("public-url", "", "base URL in token issuers and hosted-UI links (default http://<addr>)")
+	keyFile := fs.String("master-key-file", cfg.MasterKeyFile, "file holding the master key for secrets at rest (CIRRO_MASTER_KEY overrides)")
+	insecure := fs.Bool("insecure", false, "allow a non-loopback address without access keys (admin operations are then refused)")
+	logLevel := fs.String("log-level", cfg.LogLevel, "debug, info, warn or error")
+	logFormat := fs.String("log-format", cfg.LogFormat, "text or json")
+	grace := fs.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *configFile != "" {
+		if err := cfg.LoadFile(*configFile); err != nil {
+			return err
+		}
+	}
+	// Flags given explicitly win over the file.
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "addr":
+			cfg.Addr = *addr
+		case "db":
+			cfg.DB = *db
+		case "region":
+			cfg.Region = *region
+		case "account-id":
+			cfg.AccountID = *account
+		case "public-url":
+			cfg.PublicURL = *publicURL
+		case "master-key-file":
+			cfg.MasterKeyFile = *keyFile
+		case "insecure":
+			cfg.Insecure = *insecure
+		case "log-level":
+			cfg.LogLevel = *logLevel
+		case "log-format":
+			cfg.LogFormat = *logFormat
+		}
+	})
+	log, err := newLogger(cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, server.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("cirro listening", "addr", l.Addr().String(), "public_url", srv.Config.PublicURL, "region", cfg.Region, "version", version)
+	return srv.Serve(ctx, l, *grace)
+}
+
+func newLogger(level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", format)
+}

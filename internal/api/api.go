@@ -1,0 +1,28 @@
+package api
+
+import (
+	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/pool"
+)
+
+// API holds the domain services the handlers call.
+type API struct {
+	Pools *pool.Service
+}
+
+// IdentityProvider returns the cognito-idp operation table.
+func (a *API) IdentityProvider() *cognitoidp.Handlers {
+	h := &cognitoidp.Handlers{}
+	a.registerUserPools(h)
+	a.registerClients(h)
+	a.registerGroups(h)
+	a.registerResourceServers(h)
+	a.registerDomains(h)
+	return h
+}
+
+// Identity returns the cognito-identity operation table.
+func (a *API) Identity() *cognitoidentity.Handlers {
+	return &cognitoidentity.Handlers{}
+}

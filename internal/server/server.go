@@ -1,0 +1,199 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cirrohq/cirro/internal/api"
+	"github.com/cirrohq/cirro/internal/clock"
+	"github.com/cirrohq/cirro/internal/config"
+	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/pool"
+	"github.com/cirrohq/cirro/internal/secrets"
+	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/store/backend"
+	"github.com/cirrohq/cirro/internal/wire"
+)
+
+// Options are the parts tests replace; zero values mean production.
+type Options struct {
+	Logger *slog.Logger
+	Clock  clock.Clock
+	// Store, when set, is used instead of opening cfg.DB.
+	Store store.Store
+	// Keys, when set, is used instead of loading the master key.
+	Keys *secrets.Keyring
+}
+
+// Server is an assembled cirro.
+type Server struct {
+	Config  config.Config
+	Store   store.Store
+	Keys    *secrets.Keyring
+	Handler http.Handler
+	Log     *slog.Logger
+	API     *api.API
+
+	registry *prometheus.Registry
+	httpSrv  *http.Server
+	ownStore bool
+}
+
+// New assembles a server from a checked configuration.
+func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg, Log: opt.Logger, Store: opt.Store, Keys: opt.Keys}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	clk := opt.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	if s.Keys == nil {
+		kr, err := loadKeys(cfg, s.Log)
+		if err != nil {
+			return nil, err
+		}
+		s.Keys = kr
+	}
+	if s.Store == nil {
+		st, err := backend.Open(ctx, cfg.DB)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", redactDSN(cfg.DB), err)
+		}
+		s.Store, s.ownStore = st, true
+	}
+	if err := checkKeyFingerprint(ctx, s.Store, s.Keys); err != nil {
+		s.Close()
+		return nil, err
+	}
+
+	s.API = &api.API{
+		Pools: &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost"},
+	}
+	s.registry = prometheus.NewRegistry()
+	metrics := newMetrics(s.registry)
+
+	var iam wire.IAM
+	if cfg.DevMode() {
+		s.Log.Warn("development mode: no access keys configured and listening on loopback, so admin operations accept any signature", "addr", cfg.Addr)
+	} else {
+		iam = newIAM(cfg, clk)
+		if len(cfg.AccessKeys) == 0 {
+			s.Log.Warn("--insecure: serving a non-loopback address without access keys; every admin operation will be refused", "addr", cfg.Addr)
+		}
+	}
+	idp := s.API.IdentityProvider()
+	identity := s.API.Identity()
+	edge := wire.New(wire.Config{
+		Services: []wire.Service{
+			{TargetPrefix: cognitoidp.TargetPrefix, SigningName: cognitoidp.SigningName, Operations: idp.Operations(),
+				ScopeARN: s.API.Pools.PoolARN},
+			{TargetPrefix: cognitoidentity.TargetPrefix, SigningName: cognitoidentity.SigningName, Operations: identity.Operations(),
+				ScopeARN: func(id string) string {
+					return fmt.Sprintf("arn:aws:cognito-identity:%s:%s:identitypool/%s", cfg.Region, cfg.AccountID, id)
+				}},
+		},
+		IAM:      iam,
+		Logger:   s.Log,
+		Observer: metrics.observe,
+	})
+	s.Handler = s.routes(edge)
+	return s, nil
+}
+
+// routes lays out the HTTP surface.
+func (s *Server) routes(edge http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /{$}", edge)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain")
+		if err := s.Store.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "store unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", metricsHandler(s.registry))
+	return mux
+}
+
+// Serve accepts connections on l until ctx is cancelled, then shuts down
+// gracefully: in-flight requests finish (up to grace) before it returns.
+func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+	s.httpSrv = &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.httpSrv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down: finishing in-flight requests", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := s.httpSrv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the store if the server opened it.
+func (s *Server) Close() error {
+	if s.ownStore && s.Store != nil {
+		return s.Store.Close()
+	}
+	return nil
+}
+
+func loadKeys(cfg config.Config, log *slog.Logger) (*secrets.Keyring, error) {
+	if v := os.Getenv("CIRRO_MASTER_KEY"); v != "" {
+		k, err := secrets.ParseKey(v)
+		if err != nil {
+			return nil, fmt.Errorf("CIRRO_MASTER_KEY: %w", err)
+		}
+		return secrets.New(k)
+	}
+	if cfg.DB == "memory" && cfg.MasterKeyFile == "" {
+		return secrets.Random(), nil
+	}
+	kr, created, err := secrets.LoadOrCreateFile(cfg.MasterKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	if created {
+		log.Warn("created a new master key; keep it safe and give every node the same one", "file", cfg.MasterKeyFile)
+	}
+	return kr, nil
+}

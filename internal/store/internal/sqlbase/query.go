@@ -1,0 +1,93 @@
+package sqlbase
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/cirrohq/cirro/internal/store"
+)
+
+// Columns is the select list every record read scans, in this order.
+const Columns = "r.kind, r.id, r.scope, r.data, r.version, r.expires_unix_ns"
+
+// Placeholder renders the n-th (1-based) bind parameter of a dialect.
+type Placeholder func(n int) string
+
+// Question is SQLite's placeholder.
+func Question(int) string { return "?" }
+
+// Dollar is PostgreSQL's placeholder.
+func Dollar(n int) string { return "$" + strconv.Itoa(n) }
+
+// ListSQL returns the statement and arguments for List (count false) or
+// Count (count true, which ignores After and Limit).
+//
+// The key filter is an IN over record_keys rather than a join so that a
+// record holding several matching keys comes back once; it lets the
+// planner drive the query from the key index, which is what makes a
+// selective lookup cheap in a large scope.
+func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
+	if q.Limit < 0 {
+		return "", nil, errors.New("store: negative query limit")
+	}
+	if !Storable(q.After) {
+		return "", nil, errors.New("store: query cursor is not UTF-8")
+	}
+	var b strings.Builder
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return ph(len(args))
+	}
+	if count {
+		b.WriteString("SELECT count(*) FROM records r")
+	} else {
+		b.WriteString("SELECT " + Columns + " FROM records r")
+	}
+	b.WriteString(" WHERE r.kind = " + arg(q.Kind))
+	if !q.AnyScope {
+		b.WriteString(" AND r.scope = " + arg(q.Scope))
+	}
+	if !count && q.After != "" {
+		b.WriteString(" AND r.id > " + arg(q.After))
+	}
+	if !Storable(q.Kind, q.Scope, q.KeyName, q.KeyValue) {
+		// Nothing stored can match, and PostgreSQL would reject the
+		// parameters; keep the statement valid and empty.
+		b.WriteString(" AND 1 = 0")
+	} else if q.KeyName != "" {
+		b.WriteString(" AND r.id IN (SELECT k.id FROM record_keys k WHERE k.kind = " + arg(q.Kind))
+		if !q.AnyScope {
+			b.WriteString(" AND k.scope = " + arg(q.Scope))
+		}
+		b.WriteString(" AND k.name = " + arg(q.KeyName))
+		switch end, bounded := PrefixEnd(q.KeyValue); {
+		case !q.Prefix:
+			b.WriteString(" AND k.value = " + arg(q.KeyValue))
+		case q.KeyValue == "":
+			// Every value has the empty prefix.
+		case bounded:
+			b.WriteString(" AND k.value >= " + arg(q.KeyValue) + " AND k.value < " + arg(end))
+		default:
+			b.WriteString(" AND k.value >= " + arg(q.KeyValue))
+		}
+		b.WriteString(")")
+	}
+	if !count {
+		b.WriteString(" ORDER BY r.id")
+		if q.Limit > 0 {
+			b.WriteString(" LIMIT " + arg(q.Limit))
+		}
+	}
+	return b.String(), args, nil
+}
+
+// LookupSQL returns the statement for Lookup, taking (kind, scope, name,
+// value). Ordering by the key row's id walks the lookup index in order, so
+// the smallest holder is found without a sort.
+func LookupSQL(ph Placeholder) string {
+	return "SELECT " + Columns + " FROM record_keys k JOIN records r ON r.kind = k.kind AND r.id = k.id" +
+		" WHERE k.kind = " + ph(1) + " AND k.scope = " + ph(2) + " AND k.name = " + ph(3) + " AND k.value = " + ph(4) +
+		" ORDER BY k.id LIMIT 1"
+}

@@ -1,0 +1,278 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/store/internal/sqlbase"
+)
+
+// busyTimeout is how long a connection waits for a lock held by another
+// connection or process before failing with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
+// sweepBatch bounds how many records one Sweep transaction deletes, so a
+// large backlog does not hold the write lock for long.
+const sweepBatch = 500
+
+// Store is a store.Store on one SQLite database.
+type Store struct {
+	writer  *sql.DB // exactly one connection
+	readers *sql.DB // query_only connections
+	// keep holds one connection to an in-memory database for the life of
+	// the Store: the database vanishes when its last connection closes,
+	// and the pools above may close idle ones.
+	keepDB *sql.DB
+	keep   *sql.Conn
+	// writeTurn is the in-process writer queue, a channel rather than a
+	// mutex so that waiting for it respects the context.
+	writeTurn chan struct{}
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating it and its directory if missing) the database file
+// at path and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	// The path goes into a file: URI, where '?', '#' and '%' would be
+	// misread; EscapedPath encodes them and SQLite decodes them.
+	name := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+	return open(ctx, name, url.Values{
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+	})
+}
+
+// OpenMemory opens a new, private, empty in-memory database. It is shared
+// by the Store's connections (SQLite's memdb VFS, named uniquely) and
+// disappears on Close. It has no WAL, so a Read waits while a Write
+// commits; that is fine for tests and development, its only uses.
+func OpenMemory(ctx context.Context) (*Store, error) {
+	// A memdb name starting with '/' is shared by the process's
+	// connections; the UUID keeps Stores apart.
+	return open(ctx, "file:/cirro-"+uuid.NewString(), url.Values{"vfs": {"memdb"}})
+}
+
+func open(ctx context.Context, name string, params url.Values) (_ *Store, err error) {
+	dsn := func(extra url.Values) string {
+		v := url.Values{
+			"_busy_timeout": {fmt.Sprint(busyTimeout.Milliseconds())},
+			"_foreign_keys": {"1"},
+		}
+		for k, vs := range params {
+			v[k] = vs
+		}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		return name + "?" + v.Encode()
+	}
+	s := &Store{writeTurn: make(chan struct{}, 1)}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+
+	if params.Get("vfs") == "memdb" {
+		if s.keepDB, err = sql.Open("sqlite", dsn(nil)); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		if s.keep, err = s.keepDB.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+
+	if s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}})); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	s.writer.SetConnMaxIdleTime(0)
+	// Migrating first means the file exists and is in WAL mode before a
+	// reader opens it.
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+
+	// Readers never write; query_only makes an accidental write inside
+	// Read fail instead of racing the single writer.
+	if s.readers, err = sql.Open("sqlite", dsn(url.Values{"_query_only": {"1"}})); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	s.readers.SetMaxOpenConns(n)
+	s.readers.SetMaxIdleConns(n)
+	if err := s.Ping(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// lockWriter waits for this process's turn to write.
+func (s *Store) lockWriter(ctx context.Context) error {
+	select {
+	case s.writeTurn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) unlockWriter() { <-s.writeTurn }
+
+// Read runs fn in a read-only transaction; in WAL mode it sees the
+// snapshot of its first read.
+func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback() // nothing to commit; also runs on panic
+	return fn(&sqlTx{tx: tx})
+}
+
+// Write runs fn in the write transaction, retrying on store.ErrConflict.
+func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return sqlbase.Retry(ctx, func() error { return s.writeOnce(ctx, fn) })
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(store.Tx) error) error {
+	return s.withWriteTx(ctx, func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx}) })
+}
+
+// withWriteTx runs fn in a BEGIN IMMEDIATE transaction on the writer,
+// committing only if fn returns nil. The deferred rollback also covers a
+// panicking fn, which then propagates with the writer released.
+func (s *Store) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if err := s.lockWriter(ctx); err != nil {
+		return err
+	}
+	defer s.unlockWriter()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	done = true
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// Sweep deletes expired records in batches of separate transactions so
+// that writers queue behind a short transaction, not the whole backlog.
+func (s *Store) Sweep(ctx context.Context, t time.Time) (int, error) {
+	cutoff := sqlbase.Nanos(t)
+	total := 0
+	for {
+		var n int64
+		err := s.withWriteTx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM records WHERE rowid IN
+				(SELECT rowid FROM records WHERE expires_unix_ns < ? LIMIT ?)`, cutoff, sweepBatch)
+			if err != nil {
+				return fmt.Errorf("sqlite: sweep: %w", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += int(n)
+		if err != nil || n < sweepBatch {
+			return total, err
+		}
+	}
+}
+
+// Ping checks that a reader can query the database.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.readers.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's own consistency checks on the file and the
+// foreign keys (a key row without its record would be one).
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var problems []string
+	rows, err := s.readers.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: integrity check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	var orphans int
+	if err := s.readers.QueryRowContext(ctx, "SELECT count(*) FROM pragma_foreign_key_check").Scan(&orphans); err != nil {
+		return fmt.Errorf("sqlite: foreign key check: %w", err)
+	}
+	if orphans > 0 {
+		problems = append(problems, fmt.Sprintf("%d rows violate foreign keys", orphans))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("sqlite: database is damaged: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Close closes the connections; an in-memory database is discarded.
+func (s *Store) Close() error {
+	var errs []error
+	if s.readers != nil {
+		errs = append(errs, s.readers.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	if s.keep != nil {
+		errs = append(errs, s.keep.Close())
+	}
+	if s.keepDB != nil {
+		errs = append(errs, s.keepDB.Close())
+	}
+	return errors.Join(errs...)
+}

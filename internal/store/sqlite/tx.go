@@ -1,0 +1,223 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/store/internal/sqlbase"
+)
+
+// sqlTx is a store.Tx on a database/sql transaction, read or write.
+type sqlTx struct {
+	tx *sql.Tx
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanRecord(row scanner) (*store.Record, error) {
+	var rec store.Record
+	var expires sql.NullInt64
+	if err := row.Scan(&rec.Kind, &rec.ID, &rec.Scope, &rec.Data, &rec.Version, &expires); err != nil {
+		return nil, err
+	}
+	if expires.Valid {
+		rec.Expires = sqlbase.Expires(&expires.Int64)
+	}
+	return &rec, nil
+}
+
+func (t *sqlTx) queryOne(ctx context.Context, query string, args ...any) (*store.Record, error) {
+	rec, err := scanRecord(t.tx.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return rec, nil
+}
+
+func (t *sqlTx) Get(ctx context.Context, kind, id string) (*store.Record, error) {
+	return t.queryOne(ctx, "SELECT "+sqlbase.Columns+" FROM records r WHERE r.kind = ? AND r.id = ?", kind, id)
+}
+
+func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*store.Record, error) {
+	return t.queryOne(ctx, sqlbase.LookupSQL(sqlbase.Question), kind, scope, name, value)
+}
+
+func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {
+	query, args, err := sqlbase.ListSQL(q, sqlbase.Question, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Record
+	for rows.Next() {
+		rec, err := scanRecord(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list: %w", err)
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list: %w", err)
+	}
+	return out, nil
+}
+
+func (t *sqlTx) Count(ctx context.Context, q store.Query) (int, error) {
+	query, args, err := sqlbase.ListSQL(q, sqlbase.Question, true)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := t.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count: %w", err)
+	}
+	return n, nil
+}
+
+func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
+	if err := sqlbase.Check(rec); err != nil {
+		return err
+	}
+	err := t.atomically(ctx, func() error {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
+			VALUES (?, ?, ?, ?, 1, ?)`, rec.Kind, rec.ID, rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires))
+		if isUniqueViolation(err) {
+			return fmt.Errorf("%w: %s/%s", store.ErrExists, rec.Kind, rec.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: insert: %w", err)
+		}
+		return t.insertKeys(ctx, rec)
+	})
+	if err == nil {
+		rec.Version = 1
+	}
+	return err
+}
+
+func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
+	if err := sqlbase.Check(rec); err != nil {
+		return err
+	}
+	err := t.atomically(ctx, func() error {
+		res, err := t.tx.ExecContext(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
+			WHERE kind = ? AND id = ? AND version = ?`,
+			rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires), rec.Kind, rec.ID, rec.Version)
+		if err != nil {
+			return fmt.Errorf("sqlite: update: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return t.whyNotUpdated(ctx, rec, err)
+		}
+		if _, err := t.tx.ExecContext(ctx, "DELETE FROM record_keys WHERE kind = ? AND id = ?", rec.Kind, rec.ID); err != nil {
+			return fmt.Errorf("sqlite: update: %w", err)
+		}
+		return t.insertKeys(ctx, rec)
+	})
+	if err == nil {
+		rec.Version++
+	}
+	return err
+}
+
+// whyNotUpdated tells a missing record from a stale version.
+func (t *sqlTx) whyNotUpdated(ctx context.Context, rec *store.Record, err error) error {
+	if err != nil {
+		return fmt.Errorf("sqlite: update: %w", err)
+	}
+	var stored int64
+	err = t.tx.QueryRowContext(ctx, "SELECT version FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, rec.Kind, rec.ID)
+	case err != nil:
+		return fmt.Errorf("sqlite: update: %w", err)
+	}
+	return fmt.Errorf("%w: %s/%s is at version %d, not %d", store.ErrConflict, rec.Kind, rec.ID, stored, rec.Version)
+}
+
+// insertKeys writes rec's keys one statement each, so that a unique
+// violation names the key that caused it.
+func (t *sqlTx) insertKeys(ctx context.Context, rec *store.Record) error {
+	for _, k := range sqlbase.Keys(rec) {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO record_keys (kind, scope, name, value, id, uniq)
+			VALUES (?, ?, ?, ?, ?, ?)`, rec.Kind, rec.Scope, k.Name, k.Value, rec.ID, k.Unique)
+		if isUniqueViolation(err) {
+			return &store.KeyConflict{Kind: rec.Kind, Scope: rec.Scope, Name: k.Name, Value: k.Value}
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: key %s: %w", k.Name, err)
+		}
+	}
+	return nil
+}
+
+// atomically runs fn inside a savepoint and undoes all of it if fn fails.
+// A failed statement in SQLite undoes only itself, so without this an
+// Insert whose key clashed would leave its record row behind in a
+// transaction the domain may still commit.
+func (t *sqlTx) atomically(ctx context.Context, fn func() error) error {
+	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT cirro_record"); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	if err := fn(); err != nil {
+		// Undo even if ctx is done: the transaction may still be
+		// committed by a caller that ignores this error.
+		bg := context.WithoutCancel(ctx)
+		if _, rbErr := t.tx.ExecContext(bg, "ROLLBACK TO cirro_record"); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("sqlite: undo failed: %w", rbErr))
+		}
+		t.tx.ExecContext(bg, "RELEASE cirro_record")
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, "RELEASE cirro_record"); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
+
+func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
+	res, err := t.tx.ExecContext(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: delete: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, kind, id)
+	}
+	return nil
+}
+
+func (t *sqlTx) DeleteScope(ctx context.Context, scope string) (int, error) {
+	res, err := t.tx.ExecContext(ctx, "DELETE FROM records WHERE scope = ?", scope)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
+	}
+	return int(n), nil
+}
+
+func isUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

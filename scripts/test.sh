@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of cirro: vet, the Go suites (with the race detector) on
+# SQLite and on PostgreSQL. PostgreSQL comes from CIRRO_TEST_POSTGRES, by
+# default the local server at 127.0.0.1:5432; if it cannot be reached this
+# script fails rather than silently skipping the PostgreSQL suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CIRRO_TEST_POSTGRES="${CIRRO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+if [ "$CIRRO_TEST_POSTGRES" != "off" ]; then
+  go run ./internal/store/postgres/pgping "$CIRRO_TEST_POSTGRES" || {
+    echo "PostgreSQL at $CIRRO_TEST_POSTGRES is not reachable; start it or set CIRRO_TEST_POSTGRES=off to run SQLite only." >&2
+    exit 1
+  }
+else
+  unset CIRRO_TEST_POSTGRES
+fi
+
+echo "== go vet"
+go vet ./...
+echo "== go test -race"
+go test -race -count=1 -timeout 30m ./...
