@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"regexp"
 	"sync"
@@ -272,7 +273,12 @@ func TestDomainConstraints(t *testing.T) {
 // lets exactly one win, on every backend.
 func TestConcurrentDomainCreation(t *testing.T) {
 	eachBackend(t, func(t *testing.T, c *cirrotest.Server) {
-		idp := c.IdentityProvider()
+		// A burst of parallel requests makes the client dial connections
+		// it may never use; the server's graceful shutdown would wait
+		// for those. Closing them first keeps the test's end prompt.
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		idp := c.IdentityProvider(func(o *cip.Options) { o.HTTPClient = &http.Client{Transport: tr} })
 		ctx := context.Background()
 		const n = 50
 		pools := make([]string, n)

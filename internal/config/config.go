@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cirrohq/cirro/internal/delivery"
 )
 
 // Config is everything `cirro serve` needs.
@@ -34,6 +36,12 @@ type Config struct {
 	AccessKeys []AccessKey `yaml:"access_keys"`
 	// Insecure allows serving a non-loopback address without access keys.
 	Insecure bool `yaml:"insecure"`
+	// Delivery configures SMTP for email and a webhook for SMS; a channel
+	// left unconfigured delivers to the built-in outbox.
+	Delivery delivery.Config `yaml:"delivery"`
+	// Outbox serves the outbox at /_cirro/outbox; by default only in
+	// development mode, since it shows codes and temporary passwords.
+	Outbox *bool `yaml:"outbox"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is text or json.
@@ -94,6 +102,14 @@ func (c *Config) Loopback() bool {
 // DevMode is true when admin operations are accepted unsigned: no keys
 // configured and nothing but this machine can reach the server.
 func (c *Config) DevMode() bool { return len(c.AccessKeys) == 0 && c.Loopback() }
+
+// ServeOutbox reports whether the outbox pages are served.
+func (c *Config) ServeOutbox() bool {
+	if c.Outbox != nil {
+		return *c.Outbox
+	}
+	return c.DevMode()
+}
 
 // Check validates c and fills derived defaults (PublicURL).
 func (c *Config) Check() error {

@@ -15,6 +15,9 @@ import (
 	"github.com/cirrohq/cirro/internal/api"
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/config"
+	"github.com/cirrohq/cirro/internal/delivery"
+	"github.com/cirrohq/cirro/internal/delivery/outbox"
+	"github.com/cirrohq/cirro/internal/delivery/outboxhttp"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
@@ -43,6 +46,11 @@ type Server struct {
 	Log     *slog.Logger
 	API     *api.API
 
+	// Messages delivers email and SMS; Outbox keeps what goes to no real channel.
+	Messages *delivery.Router
+	Outbox   *outbox.Outbox
+
+	clock    clock.Clock
 	registry *prometheus.Registry
 	httpSrv  *http.Server
 	ownStore bool
@@ -75,9 +83,20 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		}
 		s.Store, s.ownStore = st, true
 	}
-	if err := checkKeyFingerprint(ctx, s.Store, s.Keys); err != nil {
+	var err error
+	if err = checkKeyFingerprint(ctx, s.Store, s.Keys); err != nil {
 		s.Close()
 		return nil, err
+	}
+
+	s.clock = clk
+	s.Outbox = outbox.New(s.Store, clk)
+	if s.Messages, err = delivery.NewRouter(cfg.Delivery, s.Outbox); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	if s.Messages.UsesOutbox() {
+		s.Log.Info("messages without a configured channel go to the outbox", "serve_outbox", cfg.ServeOutbox())
 	}
 
 	s.API = &api.API{
@@ -134,6 +153,9 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", metricsHandler(s.registry))
+	if s.Config.ServeOutbox() {
+		mux.Handle("GET /_cirro/", outboxhttp.Handler(s.Outbox))
+	}
 	return mux
 }
 
@@ -152,6 +174,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.httpSrv.Serve(l) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go s.sweep(sweepCtx, time.Minute)
 	select {
 	case err := <-errc:
 		return err
