@@ -16,6 +16,13 @@ else
   unset CIRRO_TEST_POSTGRES
 fi
 
+# End-to-end tests drive the real JavaScript client libraries; install them.
+echo "== npm ci (client libraries for interoperability tests)"
+for dir in internal/srp/testdata/js; do
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+done
+export CIRRO_SRP_REQUIRE_NODE=1
+
 echo "== go vet"
 go vet ./...
 echo "== go test -race"

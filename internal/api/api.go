@@ -4,11 +4,13 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
+	"github.com/cirrohq/cirro/internal/user"
 )
 
 // API holds the domain services the handlers call.
 type API struct {
 	Pools *pool.Service
+	Users *user.Service
 }
 
 // IdentityProvider returns the cognito-idp operation table.
@@ -19,6 +21,7 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerGroups(h)
 	a.registerResourceServers(h)
 	a.registerDomains(h)
+	a.registerUsers(h)
 	return h
 }
 

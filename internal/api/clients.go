@@ -4,7 +4,8 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // clientNotes lists app-client operations that are only partly done.
 var clientNotes = map[string]string{
-	"CreateUserPoolClient":    "a client cannot be created in a pool once it has 1,000 clients (Cognito's default quota, not configurable)",
+	"CreateUserPoolClient":    "the 1,000-client quota is fixed; where Cognito's wording is unknown (relative redirect URL, quota) the message is cirro's",
+	"UpdateUserPoolClient":    "a request without ClientName keeps the current name",
 	"DescribeUserPoolClient":  "while two secrets are active, ClientSecret is the older one",
 	"AddUserPoolClientSecret": "only for clients that already have a secret; ClientSecretId's epoch time is in milliseconds",
 }

@@ -7,8 +7,12 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// maxArgon2Time caps the passes of any argon2 computation.
-const maxArgon2Time = 64
+// Caps on any argon2 computation: passes, and memory × passes (KiB), which
+// is what a verification costs; 2^22 allows 1 GiB × 4 passes.
+const (
+	maxArgon2Time = 64
+	maxArgon2Work = 1 << 22
+)
 
 // argon2Hash is a parsed "$argon2id$v=19$m=…,t=…,p=…$salt$key" (or argon2i).
 type argon2Hash struct {
@@ -51,6 +55,9 @@ func parseArgon2(s string) (argon2Hash, error) {
 	t, err := uintParam(kv["t"], 1, maxArgon2Time)
 	if err != nil {
 		return argon2Hash{}, err
+	}
+	if m*t > maxArgon2Work {
+		return argon2Hash{}, ErrHashTooCostly
 	}
 	h := argon2Hash{id: id, memory: uint32(m), time: uint32(t), threads: uint8(p)}
 	if h.salt, err = decodeB64(f[2]); err != nil {

@@ -74,6 +74,7 @@ func TestParams(t *testing.T) {
 		"no threads":  {Memory: 64, Time: 1, Threads: 0, SaltLen: 16, KeyLen: 32},
 		"memory < 8p": {Memory: 15, Time: 1, Threads: 2, SaltLen: 16, KeyLen: 32},
 		"huge memory": {Memory: maxMemoryKiB + 1, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
+		"too costly":  {Memory: maxMemoryKiB, Time: 5, Threads: 1, SaltLen: 16, KeyLen: 32},
 		"short salt":  {Memory: 64, Time: 1, Threads: 1, SaltLen: 8, KeyLen: 32},
 		"short key":   {Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 8},
 		"zero":        {},

@@ -27,6 +27,7 @@ const (
 	maxScryptLogN   = 20         // N = 2^20
 	maxScryptMemory = 1 << 30    // 128·r·N bytes
 	maxScryptP      = 16
+	maxScryptWork   = 1 << 24 // N·r·p: e.g. N = 2^17, r = 8, p = 16
 )
 
 // verifyBcrypt covers $2a$, $2b$ and $2y$, which differ only in historical
@@ -154,6 +155,9 @@ func verifyScrypt(encoded, password string) (bool, error) {
 	p, err := uintParam(kv["p"], 1, maxScryptP)
 	if err != nil {
 		return false, err
+	}
+	if (1<<logN)*r*p > maxScryptWork {
+		return false, ErrHashTooCostly
 	}
 	salt, err := decodeB64(f[1])
 	if err != nil {

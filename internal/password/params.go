@@ -60,6 +60,8 @@ func (p Params) Validate() error {
 		return errors.New("password: argon2 needs at least one thread")
 	case p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemoryKiB:
 		return fmt.Errorf("password: argon2 memory %d KiB out of range %d..%d", p.Memory, 8*uint32(p.Threads), maxMemoryKiB)
+	case uint64(p.Memory)*uint64(p.Time) > maxArgon2Work:
+		return fmt.Errorf("password: argon2 memory × time above %d KiB (verification would refuse the hashes)", maxArgon2Work)
 	case p.SaltLen < 16 || p.SaltLen > 64:
 		return fmt.Errorf("password: salt length %d out of range 16..64", p.SaltLen)
 	case p.KeyLen < 16 || p.KeyLen > 64:

@@ -24,6 +24,7 @@ import (
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/store/backend"
+	"github.com/cirrohq/cirro/internal/user"
 	"github.com/cirrohq/cirro/internal/wire"
 )
 
@@ -99,8 +100,10 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		s.Log.Info("messages without a configured channel go to the outbox", "serve_outbox", cfg.ServeOutbox())
 	}
 
+	pools := &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost"}
 	s.API = &api.API{
-		Pools: &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost"},
+		Pools: pools,
+		Users: &user.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Messages: s.Messages, PublicURL: cfg.PublicURL},
 	}
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)

@@ -27,14 +27,13 @@ const privateBytes = 32
 // value, a sign byte and generous zero padding, but no megabyte numbers.
 const maxPublicHex = 1024
 
-// hkdfInfo is the HKDF info string of the client library ("Caldera" was
-// the project name of Cognito user pools).
+// hkdfInfo is the HKDF info string the client library uses.
 const hkdfInfo = "Caldera Derived Key"
 
 // Server is one SRP attempt on the server side: the stored verifier, the
-// ephemeral secret b and the public value B sent as SRP_B. It is used
-// once, for the A of the same attempt, and must not be reused: a second
-// attempt with the same b would let a client relate two sessions.
+// ephemeral secret b and the public value B sent as SRP_B. It serves the A
+// of that one attempt. Reusing it would give a client several exchanges
+// under the same secret exponent, which SRP's security argument rules out.
 type Server struct {
 	v, b, pubB *big.Int
 }

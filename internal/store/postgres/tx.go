@@ -52,7 +52,8 @@ func (t *pgTx) Lookup(ctx context.Context, kind, scope, name, value string) (*st
 	if !sqlbase.Storable(kind, scope, name, value) {
 		return nil, store.ErrNotFound
 	}
-	return t.queryOne(ctx, "lookup", sqlbase.LookupSQL(sqlbase.Dollar), kind, scope, name, value)
+	query, args := sqlbase.LookupSQL(sqlbase.Dollar, kind, scope, name, value)
+	return t.queryOne(ctx, "lookup", query, args...)
 }
 
 func (t *pgTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {

@@ -48,7 +48,8 @@ func (t *sqlTx) Get(ctx context.Context, kind, id string) (*store.Record, error)
 }
 
 func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*store.Record, error) {
-	return t.queryOne(ctx, sqlbase.LookupSQL(sqlbase.Question), kind, scope, name, value)
+	query, args := sqlbase.LookupSQL(sqlbase.Question, kind, scope, name, value)
+	return t.queryOne(ctx, query, args...)
 }
 
 func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {

@@ -83,11 +83,14 @@ func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 	return b.String(), args, nil
 }
 
-// LookupSQL returns the statement for Lookup, taking (kind, scope, name,
-// value). Ordering by the key row's id walks the lookup index in order, so
-// the smallest holder is found without a sort.
-func LookupSQL(ph Placeholder) string {
-	return "SELECT " + Columns + " FROM record_keys k JOIN records r ON r.kind = k.kind AND r.id = k.id" +
-		" WHERE k.kind = " + ph(1) + " AND k.scope = " + ph(2) + " AND k.name = " + ph(3) + " AND k.value = " + ph(4) +
-		" ORDER BY k.id LIMIT 1"
+// LookupSQL returns the statement and arguments for Lookup. The holder's
+// id comes from a scalar subquery that walks the lookup index in id order
+// (so the smallest holder needs no sort), and the record is then fetched
+// by primary key: a plan that stays cheap even before PostgreSQL has
+// statistics on a new table, unlike the join it replaces.
+func LookupSQL(ph Placeholder, kind, scope, name, value string) (string, []any) {
+	return "SELECT " + Columns + " FROM records r WHERE r.kind = " + ph(1) + " AND r.id = " +
+		"(SELECT k.id FROM record_keys k WHERE k.kind = " + ph(2) + " AND k.scope = " + ph(3) +
+		" AND k.name = " + ph(4) + " AND k.value = " + ph(5) + " ORDER BY k.id LIMIT 1)",
+		[]any{kind, kind, scope, name, value}
 }
