@@ -17,6 +17,7 @@ import (
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/config"
 	"github.com/cirrohq/cirro/internal/ids"
+	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/server"
 	"github.com/cirrohq/cirro/internal/store/backend"
 )
@@ -30,8 +31,9 @@ type Server struct {
 	// AccessKeyID and SecretAccessKey sign admin operations.
 	AccessKeyID, SecretAccessKey string
 
-	srv *server.Server
-	t   testing.TB
+	srv       *server.Server
+	t         testing.TB
+	transport *http.Transport
 }
 
 type settings struct {
@@ -82,6 +84,9 @@ func Start(t testing.TB, options ...Option) *Server {
 		st.db = freshSchema(t, st.pgBase)
 	}
 	st.cfg.DB = st.db
+	if st.opts.Keys == nil {
+		st.opts.Keys = secrets.Random() // secrets at rest in a test die with it
+	}
 	if st.logOut == nil {
 		st.logOut = io.Discard
 	}
@@ -119,7 +124,12 @@ func Start(t testing.TB, options ...Option) *Server {
 		<-done
 		srv.Close()
 	})
-	s := &Server{URL: "http://" + l.Addr().String(), Region: st.cfg.Region, srv: srv, t: t}
+	// Each server gets its own transport: a shared one could hand a new
+	// server's request an idle connection to an earlier server that
+	// listened on the same port.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	s := &Server{URL: "http://" + l.Addr().String(), Region: st.cfg.Region, srv: srv, t: t, transport: tr}
 	if len(st.cfg.AccessKeys) > 0 {
 		s.AccessKeyID, s.SecretAccessKey = st.cfg.AccessKeys[0].ID, st.cfg.AccessKeys[0].Secret
 	} else {
@@ -136,7 +146,7 @@ func (s *Server) AWSConfig() aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, ""),
 		BaseEndpoint:     aws.String(s.URL),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 30 * time.Second},
+		HTTPClient:       &http.Client{Timeout: 30 * time.Second, Transport: s.transport},
 	}
 }
 

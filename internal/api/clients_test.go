@@ -533,6 +533,14 @@ func TestUserPoolClientConstraints(t *testing.T) {
 			_, err := idp.AddUserPoolClientSecret(ctx, &cip.AddUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: publicID})
 			return err
 		}, ipe, "User pool client " + *publicID + " has no client secret; secrets can only be added to a confidential app client."},
+		{"a third secret", func() error {
+			in := &cip.AddUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: confID}
+			if _, err := idp.AddUserPoolClientSecret(ctx, in); err != nil {
+				return err
+			}
+			_, err := idp.AddUserPoolClientSecret(ctx, in)
+			return err
+		}, limit, "User pool client " + *confID + " already has the maximum of 2 client secrets."},
 		{"unknown secret deleted", func() error {
 			_, err := idp.DeleteUserPoolClientSecret(ctx, &cip.DeleteUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: confID, ClientSecretId: aws.String("nope")})
 			return err

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -585,7 +586,8 @@ func TestManagedLoginBrandingConstraints(t *testing.T) {
 }
 
 func TestTermsRoundTrip(t *testing.T) {
-	c := cirrotest.Start(t)
+	clk := familyClock()
+	c := cirrotest.Start(t, cirrotest.WithClock(clk))
 	idp := c.IdentityProvider()
 	ctx := context.Background()
 	poolID := newFamilyPool(t, idp)
@@ -615,12 +617,14 @@ func TestTermsRoundTrip(t *testing.T) {
 	}
 
 	// Update changes what it is given.
+	clk.Advance(time.Minute)
 	upd, err := idp.UpdateTerms(ctx, &cip.UpdateTermsInput{UserPoolId: &poolID, TermsId: tm.TermsId,
 		Links: map[string]string{"cognito:default": "https://example.com/tos", "cognito:spanish": "https://example.com/es/tos"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *upd.Terms.TermsName != "terms-of-use" || len(upd.Terms.Links) != 2 || !sameTime(upd.Terms.CreationDate, tm.CreationDate) {
+	if *upd.Terms.TermsName != "terms-of-use" || len(upd.Terms.Links) != 2 || !sameTime(upd.Terms.CreationDate, tm.CreationDate) ||
+		!upd.Terms.LastModifiedDate.Equal(clk.Now()) {
 		t.Fatalf("updated %+v", upd.Terms)
 	}
 

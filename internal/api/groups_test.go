@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/store"
 )
@@ -36,15 +37,18 @@ func wantCognitoErr(t *testing.T, err error, code, msg string) {
 	}
 }
 
-// sameTime compares dates as they travel: to the millisecond, and within
-// one, because shape.Time's decoding can round a stored date down by a
-// millisecond (reported; tighten to Equal once it is exact).
+// familyClock is a fake clock on a whole second. Dates travel as epoch
+// seconds with milliseconds; a whole second survives every encoding
+// exactly, so tests compare dates with Equal. It starts now, because
+// requests are signed with the real time and must stay within the
+// server's allowed clock skew.
+func familyClock() *clock.Fake { return clock.NewFake(time.Now().Truncate(time.Second)) }
+
 func sameTime(a, b *time.Time) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	d := a.Sub(*b)
-	return d > -2*time.Millisecond && d < 2*time.Millisecond
+	return a.Equal(*b)
 }
 
 func sameGroup(a, b *types.GroupType) bool {
@@ -82,7 +86,8 @@ func countScoped(t *testing.T, c *cirrotest.Server, kind, poolID string) int {
 }
 
 func TestGroupRoundTrip(t *testing.T) {
-	c := cirrotest.Start(t)
+	clk := familyClock()
+	c := cirrotest.Start(t, cirrotest.WithClock(clk))
 	idp := c.IdentityProvider()
 	ctx := context.Background()
 	poolID := newFamilyPool(t, idp)
@@ -97,7 +102,7 @@ func TestGroupRoundTrip(t *testing.T) {
 	}
 	g := created.Group
 	if *g.GroupName != "admins" || *g.UserPoolId != poolID || *g.Description != "administrators" ||
-		*g.RoleArn != role || *g.Precedence != 3 || g.CreationDate == nil || !sameTime(g.CreationDate, g.LastModifiedDate) {
+		*g.RoleArn != role || *g.Precedence != 3 || !g.CreationDate.Equal(clk.Now()) || !sameTime(g.CreationDate, g.LastModifiedDate) {
 		t.Fatalf("created %+v", g)
 	}
 	got, err := idp.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins")})
@@ -120,6 +125,7 @@ func TestGroupRoundTrip(t *testing.T) {
 	}
 
 	// UpdateGroup changes what it is given and keeps the rest.
+	clk.Advance(time.Minute)
 	upd, err := idp.UpdateGroup(ctx, &cip.UpdateGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins"), Precedence: aws.Int32(0)})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +137,8 @@ func TestGroupRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *upd.Group.Precedence != 0 || *upd.Group.Description != "new" || *upd.Group.RoleArn != role || !sameTime(upd.Group.CreationDate, g.CreationDate) {
+	if *upd.Group.Precedence != 0 || *upd.Group.Description != "new" || *upd.Group.RoleArn != role ||
+		!sameTime(upd.Group.CreationDate, g.CreationDate) || !upd.Group.LastModifiedDate.Equal(clk.Now()) {
 		t.Fatalf("after description update %+v", upd.Group)
 	}
 

@@ -112,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	if cfg.DevMode() {
 		s.Log.Warn("development mode: no access keys configured and listening on loopback, so admin operations accept any signature", "addr", cfg.Addr)
 	} else {
-		iam = newIAM(cfg, clk)
+		iam = newIAM(cfg)
 		if len(cfg.AccessKeys) == 0 {
 			s.Log.Warn("--insecure: serving a non-loopback address without access keys; every admin operation will be refused", "addr", cfg.Addr)
 		}

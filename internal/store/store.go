@@ -54,8 +54,12 @@ type Query struct {
 	Limit int
 }
 
-// Tx is a transaction. All reads see a consistent state; all writes of a
-// Write transaction commit together or not at all.
+// Tx is a transaction. A Read transaction sees one snapshot. A Write
+// transaction's writes commit together or not at all; its reads may see
+// other transactions' commits between statements (PostgreSQL runs writes
+// at READ COMMITTED), which is safe because every Update is checked
+// against the version that was read, and uniqueness is enforced by the
+// database.
 type Tx interface {
 	Get(ctx context.Context, kind, id string) (*Record, error)
 	// Lookup finds the record of kind in scope holding key name=value

@@ -37,8 +37,9 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e11 {
 		return errors.New("timestamp must be epoch seconds")
 	}
-	sec, frac := math.Modf(f)
-	t.Time = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	// Round to the millisecond that MarshalJSON wrote: converting through
+	// float64 would otherwise come back a millisecond early.
+	t.Time = time.UnixMilli(int64(math.Round(f * 1000))).UTC()
 	return nil
 }
 

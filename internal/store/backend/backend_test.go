@@ -57,7 +57,11 @@ func TestSQLiteSpecs(t *testing.T) {
 }
 
 func TestPostgresSpec(t *testing.T) {
-	roundTrip(t, pgtest.DSN(t), isPostgres)
+	dsn := pgtest.DSN(t)
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		t.Skipf("specs are postgres:// URLs; %s holds another form", pgtest.Env)
+	}
+	roundTrip(t, dsn, isPostgres)
 	other := pgtest.DSN(t)
 	roundTrip(t, "postgresql://"+strings.TrimPrefix(strings.TrimPrefix(other, "postgres://"), "postgresql://"), isPostgres)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -194,7 +195,24 @@ func testRejectsUnstorable(t *testing.T, s store.Store) {
 	if _, err := lookup(t, s, "k", "", "n", "\xc3"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Lookup of invalid UTF-8: %v, want ErrNotFound", err)
 	}
-	if got := list(t, s, store.Query{Kind: "k", KeyName: "n", KeyValue: "\xc3", Prefix: true}); len(got) != 0 {
-		t.Fatalf("List of invalid UTF-8 prefix: %v", got)
+	for _, q := range []store.Query{
+		{Kind: "k", KeyName: "n", KeyValue: "\xc3", Prefix: true},
+		{Kind: "k\xff"},
+		{Kind: "k", Scope: "\x00"},
+		{Kind: "k", KeyName: "\xff", KeyValue: "v"},
+	} {
+		if got := list(t, s, q); len(got) != 0 {
+			t.Fatalf("List(%#v): %v", q, got)
+		}
+		if n := count(t, s, q); n != 0 {
+			t.Fatalf("Count(%#v) = %d", q, n)
+		}
 	}
+	mustWrite(t, s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.Delete(ctx, "k", "\xff"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("Delete of an invalid id: %v, want ErrNotFound", err)
+		}
+		_, err := tx.DeleteScope(ctx, "\xff")
+		return err
+	})
 }

@@ -107,9 +107,10 @@ func (t *pgTx) Insert(ctx context.Context, rec *store.Record) error {
 }
 
 // Update sends the compare-and-set and the new keys in one round trip,
-// inside a savepoint that it releases only once it has seen that the
-// version matched: otherwise the key statements ran for nothing (or
-// failed on the missing record) and are undone.
+// inside a savepoint that it releases (a second round trip) only once it
+// has seen that the version matched: otherwise the key statements ran for
+// nothing, or failed on the missing record, and are undone. Releasing in
+// the same batch would make them permanent before that check.
 func (t *pgTx) Update(ctx context.Context, rec *store.Record) error {
 	if err := sqlbase.Check(rec); err != nil {
 		return err
@@ -209,8 +210,8 @@ func (t *pgTx) atomically(ctx context.Context, stmts []stmt, release bool) (tags
 			tags = append(tags, tag)
 		}
 	}
-	if err := br.Close(); err != nil {
-		return tags, len(stmts), errors.Join(err, t.undo(ctx))
+	if err := br.Close(); err != nil { // every statement ran; blame none
+		return tags, -1, errors.Join(err, t.undo(ctx))
 	}
 	return tags, -1, nil
 }

@@ -67,8 +67,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // OpenMemory opens a new, private, empty in-memory database. It is shared
 // by the Store's connections (SQLite's memdb VFS, named uniquely) and
-// disappears on Close. It has no WAL, so a Read waits while a Write
-// commits; that is fine for tests and development, its only uses.
+// disappears on Close. It has no WAL: a Read cannot start while a Write
+// transaction is open and a commit waits for Reads in progress, which
+// busy_timeout absorbs. That is fine for tests and development, its uses.
 func OpenMemory(ctx context.Context) (*Store, error) {
 	// A memdb name starting with '/' is shared by the process's
 	// connections; the UUID keeps Stores apart.

@@ -106,28 +106,17 @@ func TestOpenCreatesDirectoryAndReopens(t *testing.T) {
 	}
 }
 
-func TestPragmas(t *testing.T) {
+func TestWALAndMigrationsRecorded(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cirro.db")
-	s := openFileAt(t, path)
-	_ = s
+	openFileAt(t, path)
 	db := rawDB(t, path)
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
 	}
-	var versions []int
-	rows, err := db.Query("SELECT version FROM schema_migrations ORDER BY version")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		rows.Scan(&v)
-		versions = append(versions, v)
-	}
-	if len(versions) == 0 || versions[0] != 1 {
-		t.Fatalf("schema_migrations: %v", versions)
+	var n, top int
+	if err := db.QueryRow("SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &top); err != nil || n == 0 || n != top {
+		t.Fatalf("schema_migrations: %d rows, top version %d (%v)", n, top, err)
 	}
 }
 

@@ -34,6 +34,14 @@ func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 	if !Storable(q.After) {
 		return "", nil, errors.New("store: query cursor is not UTF-8")
 	}
+	if !Storable(q.Kind) || (!q.AnyScope && !Storable(q.Scope)) || (q.KeyName != "" && !Storable(q.KeyName, q.KeyValue)) {
+		// Nothing stored can match, and PostgreSQL would reject the
+		// strings as parameters: answer with an empty result.
+		if count {
+			return "SELECT 0", nil, nil
+		}
+		return "SELECT " + Columns + " FROM records r WHERE 1 = 0", nil, nil
+	}
 	var b strings.Builder
 	var args []any
 	arg := func(v any) string {
@@ -52,11 +60,7 @@ func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 	if !count && q.After != "" {
 		b.WriteString(" AND r.id > " + arg(q.After))
 	}
-	if !Storable(q.Kind, q.Scope, q.KeyName, q.KeyValue) {
-		// Nothing stored can match, and PostgreSQL would reject the
-		// parameters; keep the statement valid and empty.
-		b.WriteString(" AND 1 = 0")
-	} else if q.KeyName != "" {
+	if q.KeyName != "" {
 		b.WriteString(" AND r.id IN (SELECT k.id FROM record_keys k WHERE k.kind = " + arg(q.Kind))
 		if !q.AnyScope {
 			b.WriteString(" AND k.scope = " + arg(q.Scope))
@@ -86,11 +90,11 @@ func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 // LookupSQL returns the statement and arguments for Lookup. The holder's
 // id comes from a scalar subquery that walks the lookup index in id order
 // (so the smallest holder needs no sort), and the record is then fetched
-// by primary key: a plan that stays cheap even before PostgreSQL has
-// statistics on a new table, unlike the join it replaces.
+// by primary key. A join instead was seen to make PostgreSQL scan every
+// record of the kind when it plans without statistics on a new table.
 func LookupSQL(ph Placeholder, kind, scope, name, value string) (string, []any) {
-	return "SELECT " + Columns + " FROM records r WHERE r.kind = " + ph(1) + " AND r.id = " +
-		"(SELECT k.id FROM record_keys k WHERE k.kind = " + ph(2) + " AND k.scope = " + ph(3) +
-		" AND k.name = " + ph(4) + " AND k.value = " + ph(5) + " ORDER BY k.id LIMIT 1)",
-		[]any{kind, kind, scope, name, value}
+	holder := "SELECT k.id FROM record_keys k WHERE k.kind = " + ph(2) + " AND k.scope = " + ph(3) +
+		" AND k.name = " + ph(4) + " AND k.value = " + ph(5) + " ORDER BY k.id LIMIT 1"
+	query := "SELECT " + Columns + " FROM records r WHERE r.kind = " + ph(1) + " AND r.id = (" + holder + ")"
+	return query, []any{kind, kind, scope, name, value}
 }

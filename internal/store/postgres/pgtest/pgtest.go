@@ -1,5 +1,3 @@
-// Package pgtest gives tests a private PostgreSQL schema, so that test
-// runs, packages and parallel tests never see each other's data.
 package pgtest
 
 import (
