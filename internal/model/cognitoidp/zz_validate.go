@@ -41,7 +41,7 @@ var enumDeliveryMediumType = map[string]struct{}{"SMS": {}, "EMAIL": {}}
 var reDeviceKeyType = regexp.MustCompile("^(?:[\\w-]+_[0-9a-f-]+)$")
 var enumDeviceRememberedStatusType = map[string]struct{}{"remembered": {}, "not_remembered": {}}
 var enumDomainStatusType = map[string]struct{}{"CREATING": {}, "DELETING": {}, "UPDATING": {}, "ACTIVE": {}, "FAILED": {}}
-var reDomainType = regexp.MustCompile("^(?:^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$)$")
+var reDomainType = regexp.MustCompile("^(?:^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$)$")
 var reEmailAddressType = regexp.MustCompile("^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$")
 var reEmailInviteMessageType = regexp.MustCompile("^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*)$")
 var reEmailMfaMessageType = regexp.MustCompile("^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*)$")
@@ -4127,7 +4127,7 @@ func checkDomainType(v *shape.Violations, p *shape.Path, x string) {
 	if !shape.StrLen(v, p, x, false, 1, 63) {
 		return
 	}
-	shape.Pattern(v, p, x, false, reDomainType, "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$")
+	shape.Pattern(v, p, x, false, reDomainType, "^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$")
 }
 
 func checkDomainVersionType(v *shape.Violations, p *shape.Path, x string) {

@@ -27,29 +27,36 @@ func main() {
 	out := flag.String("out", ".", "the internal/model directory")
 	errsDir := flag.String("errs", "../errs", "the internal/errs directory")
 	flag.Parse()
+	if err := run(*models, *out, *errsDir); err != nil {
+		log.Fatal(err)
+	}
+}
 
+// run generates every output from the models in dir.
+func run(dir, out, errsDir string) error {
 	var all []*model
 	for _, svc := range services {
-		m, err := loadModel(filepath.Join(*models, svc.file))
+		m, err := loadModel(filepath.Join(dir, svc.file))
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		all = append(all, m)
 		g := &gen{m: m, svc: svc}
-		outDir := filepath.Join(*out, svc.pkg)
+		outDir := filepath.Join(out, svc.pkg)
 		for name, emit := range map[string]func(*bytes.Buffer) error{
 			"zz_types.go":    g.emitTypes,
 			"zz_validate.go": g.emitValidate,
 			"zz_ops.go":      g.emitOps,
 		} {
 			if err := write(filepath.Join(outDir, name), emit); err != nil {
-				log.Fatalf("%s/%s: %v", svc.pkg, name, err)
+				return fmt.Errorf("%s/%s: %w", svc.pkg, name, err)
 			}
 		}
 	}
-	if err := write(filepath.Join(*errsDir, "codes_gen.go"), func(b *bytes.Buffer) error { return emitCodes(b, all) }); err != nil {
-		log.Fatalf("errs: %v", err)
+	if err := write(filepath.Join(errsDir, "codes_gen.go"), func(b *bytes.Buffer) error { return emitCodes(b, all) }); err != nil {
+		return fmt.Errorf("errs: %w", err)
 	}
+	return nil
 }
 
 func envOr(k, def string) string {

@@ -69,6 +69,7 @@ func loadModel(path string) (*model, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	applyOverrides(&m)
 	if m.Metadata.TargetPrefix == "" {
 		return nil, fmt.Errorf("%s: no targetPrefix: not an AWS JSON model", path)
 	}
