@@ -37,13 +37,17 @@ func brandingRecord(poolID string, b *brandingDoc) *store.Record {
 func (s *Service) branding(ctx context.Context, tx store.Tx, poolID, id string) (*brandingDoc, *store.Record, error) {
 	var b brandingDoc
 	rec, err := getJSON(ctx, tx, KindBranding, id, &b)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Scope != poolID {
-		return nil, nil, errs.Newf(errs.ResourceNotFoundException, "Managed login branding style %s does not exist.", id)
+	if err == nil && rec.Scope != poolID {
+		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, notFound(err, brandingNotFound(id))
 	}
 	return &b, rec, nil
+}
+
+func brandingNotFound(id string) string {
+	return "Managed login branding style " + id + " does not exist."
 }
 
 // CreateManagedLoginBranding creates the branding style of an app client.
@@ -163,7 +167,7 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *cognitoidp
 		b.LastModifiedDate = shape.NewTime(s.Clock.Now())
 		upd := brandingRecord(*in.UserPoolId, b)
 		upd.Version = rec.Version
-		return tx.Update(ctx, upd)
+		return notFound(tx.Update(ctx, upd), brandingNotFound(*in.ManagedLoginBrandingId))
 	})
 	if err != nil {
 		return nil, err
@@ -181,6 +185,6 @@ func (s *Service) DeleteManagedLoginBranding(ctx context.Context, in *cognitoidp
 		if _, _, err := s.branding(ctx, tx, *in.UserPoolId, *in.ManagedLoginBrandingId); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, KindBranding, *in.ManagedLoginBrandingId)
+		return notFound(tx.Delete(ctx, KindBranding, *in.ManagedLoginBrandingId), brandingNotFound(*in.ManagedLoginBrandingId))
 	})
 }

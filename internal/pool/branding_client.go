@@ -39,10 +39,8 @@ func (s *Service) ForgetClient(ctx context.Context, tx store.Tx, poolID, clientI
 		if err != nil {
 			return err
 		}
-		for _, rec := range recs {
-			if err := tx.Delete(ctx, q.Kind, rec.ID); err != nil {
-				return err
-			}
+		if err := deleteAll(ctx, tx, q.Kind, recs); err != nil {
+			return err
 		}
 	}
 	return nil

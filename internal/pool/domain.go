@@ -24,16 +24,21 @@ const (
 	domainCustom  = "custom"
 )
 
-// Cognito's messages, as its API returns them (sources in domain_rules.go).
+// Cognito's messages, as its API returns them (sources in domain_rules.go),
+// except msgRoutingCustomOnly, which is cirro's wording of the model's
+// "currently only supported for custom domains".
 const (
-	msgDomainTaken        = "Domain already associated with another user pool."
-	msgPoolHasDomain      = "User pool already has a domain configured."
-	msgNoSuchDomain       = "No such domain or user pool exists."
-	msgCustomToPrefix     = "Cannot convert custom domain to prefix domain."
-	msgPrefixCertificate  = "User pool should have a custom domain associated, failed to update the certificate."
-	msgRoutingCustomOnly  = "Routing configuration is only supported for custom domains."
-	defaultManagedLoginV1 = 1
+	msgDomainTaken       = "Domain already associated with another user pool."
+	msgPoolHasDomain     = "User pool already has a domain configured."
+	msgNoSuchDomain      = "No such domain or user pool exists."
+	msgCustomToPrefix    = "Cannot convert custom domain to prefix domain."
+	msgPrefixCertificate = "User pool should have a custom domain associated, failed to update the certificate."
+	msgRoutingCustomOnly = "Routing configuration is only supported for custom domains."
 )
+
+// defaultManagedLoginVersion is 1, the hosted UI (classic), when a domain
+// is created without a ManagedLoginVersion.
+const defaultManagedLoginVersion = 1
 
 // isCustom tells a custom domain from a prefix domain by what was stored:
 // only custom domains have a certificate.
@@ -61,13 +66,22 @@ func domainRecord(d *cognitoidp.DomainDescriptionType) *store.Record {
 func (s *Service) ownedDomain(ctx context.Context, tx store.Tx, poolID, domain string) (*cognitoidp.DomainDescriptionType, *store.Record, error) {
 	var d cognitoidp.DomainDescriptionType
 	rec, err := getJSON(ctx, tx, KindDomain, domain, &d)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Scope != poolID {
-		return nil, nil, errs.New(errs.InvalidParameterException, msgNoSuchDomain)
+	if err == nil && rec.Scope != poolID {
+		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, noSuchDomain(err)
 	}
 	return &d, rec, nil
+}
+
+// noSuchDomain maps a missing domain, including one deleted by a
+// concurrent request, to Cognito's answer.
+func noSuchDomain(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.New(errs.InvalidParameterException, msgNoSuchDomain)
+	}
+	return err
 }
 
 // CreateUserPoolDomain gives a pool a prefix domain, or a custom domain
@@ -98,7 +112,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cognitoidp.Creat
 		d.CustomDomainConfig = in.CustomDomainConfig
 	}
 	if d.ManagedLoginVersion == nil {
-		d.ManagedLoginVersion = ptr(int32(defaultManagedLoginV1))
+		d.ManagedLoginVersion = ptr(int32(defaultManagedLoginVersion))
 	}
 	kind := domainType(d)
 	err := s.Store.Write(ctx, func(tx store.Tx) error {
@@ -198,7 +212,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cognitoidp.Updat
 		d.Status = ptr(cognitoidp.DomainStatusTypeActive)
 		upd := domainRecord(d)
 		upd.Version = rec.Version
-		return tx.Update(ctx, upd)
+		return noSuchDomain(tx.Update(ctx, upd))
 	})
 	if err != nil {
 		return nil, err
@@ -219,7 +233,7 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *cognitoidp.Delet
 		if _, _, err := s.ownedDomain(ctx, tx, *in.UserPoolId, *in.Domain); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, KindDomain, *in.Domain)
+		return noSuchDomain(tx.Delete(ctx, KindDomain, *in.Domain))
 	})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ import (
 //   - "Cannot convert custom domain to prefix domain." for an update of a
 //     custom domain without a certificate (hashicorp/terraform-provider-aws
 //     #43252).
+//   - "User pool should have a custom domain associated, failed to update
+//     the certificate." (aws/aws-cdk#25712, an UpdateUserPoolDomain with a
+//     certificate); cirro answers it when a certificate is sent for a
+//     prefix domain, the case its wording describes.
 //   - one prefix and one custom domain per pool: the CDK's UserPoolDomain
 //     example adds both to one pool.
 //   - describe output (Version as a timestamp, "CustomDomainConfig": {} for

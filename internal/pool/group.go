@@ -18,6 +18,10 @@ import (
 // poolID/groupName/sub, scoped to the pool and keyed by group and by user,
 // so that both directions of the relation are one indexed query and
 // DeleteGroup (below) and DeleteUserPool (DeleteScope) already cascade.
+// A transaction that adds a membership must also update the group's
+// record (a version bump, as DeleteGroup does): on PostgreSQL, at READ
+// COMMITTED, that is what orders it against a concurrent DeleteGroup, so
+// that no membership outlives its group.
 const (
 	KindGroup       = "group"
 	KindGroupMember = "groupmember"
@@ -36,6 +40,8 @@ const maxGroupsPerPool = 10000
 // (the model allows 0–60; 60 is the largest page Cognito serves).
 const defaultGroupListLimit = 60
 
+const msgGroupNotFound = "Group not found."
+
 func groupID(poolID, name string) string { return poolID + "/" + name }
 
 // group reads one group of a pool.
@@ -43,7 +49,7 @@ func (s *Service) group(ctx context.Context, tx store.Tx, poolID, name string) (
 	var g cognitoidp.GroupType
 	rec, err := getJSON(ctx, tx, KindGroup, groupID(poolID, name), &g)
 	if err != nil {
-		return nil, nil, notFound(err, "Group not found.")
+		return nil, nil, notFound(err, msgGroupNotFound)
 	}
 	return &g, rec, nil
 }
@@ -154,7 +160,8 @@ func (s *Service) UpdateGroup(ctx context.Context, in *cognitoidp.UpdateGroupReq
 		}
 		g.LastModifiedDate = shape.NewTime(s.Clock.Now())
 		rec.Data = mustJSON(g)
-		return tx.Update(ctx, rec)
+		// ErrNotFound here means a concurrent DeleteGroup won.
+		return notFound(tx.Update(ctx, rec), msgGroupNotFound)
 	})
 	if err != nil {
 		return nil, err
@@ -170,18 +177,24 @@ func (s *Service) DeleteGroup(ctx context.Context, in *cognitoidp.DeleteGroupReq
 		if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 			return err
 		}
-		if _, _, err := s.group(ctx, tx, poolID, name); err != nil {
+		_, rec, err := s.group(ctx, tx, poolID, name)
+		if err != nil {
 			return err
+		}
+		// Bump the group's version before reading its memberships, so that
+		// a concurrent membership writer, which bumps it too, either
+		// commits first (and this transaction retries and sees its
+		// membership) or fails on the deleted group.
+		if err := tx.Update(ctx, rec); err != nil {
+			return notFound(err, msgGroupNotFound)
 		}
 		members, err := tx.List(ctx, store.Query{Kind: KindGroupMember, Scope: poolID, KeyName: MemberKeyGroup, KeyValue: name})
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if err := tx.Delete(ctx, KindGroupMember, m.ID); err != nil {
-				return err
-			}
+		if err := deleteAll(ctx, tx, KindGroupMember, members); err != nil {
+			return err
 		}
-		return tx.Delete(ctx, KindGroup, groupID(poolID, name))
+		return notFound(tx.Delete(ctx, KindGroup, groupID(poolID, name)), msgGroupNotFound)
 	})
 }

@@ -2,10 +2,22 @@ package pool
 
 import (
 	"context"
+	"errors"
 
 	"github.com/cirrohq/cirro/internal/pagination"
 	"github.com/cirrohq/cirro/internal/store"
 )
+
+// deleteAll deletes records of kind; one already gone is not an error,
+// since the point is that none is left.
+func deleteAll(ctx context.Context, tx store.Tx, kind string, recs []*store.Record) error {
+	for _, rec := range recs {
+		if err := tx.Delete(ctx, kind, rec.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
 
 // page is one page of a pool's records and the token of the next page
 // (nil on the last).
@@ -21,7 +33,8 @@ type page struct {
 // any other operation or pool, and a forged one never reaches the store.
 //
 // It serves every pool-scoped list of this package (groups, resource
-// servers, terms); it lives here only because files are owned per family.
+// servers, terms); it and deleteAll live here only because files are
+// owned per family.
 func (s *Service) listPage(ctx context.Context, tx store.Tx, op, kind, poolID string, token *string, limit int) (page, error) {
 	if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 		return page{}, err

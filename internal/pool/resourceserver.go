@@ -26,11 +26,15 @@ const (
 
 func resourceServerID(poolID, identifier string) string { return poolID + "/" + identifier }
 
+func resourceServerNotFound(identifier string) string {
+	return "Resource server " + identifier + " does not exist."
+}
+
 func (s *Service) resourceServer(ctx context.Context, tx store.Tx, poolID, identifier string) (*cognitoidp.ResourceServerType, *store.Record, error) {
 	var rs cognitoidp.ResourceServerType
 	rec, err := getJSON(ctx, tx, KindResourceServer, resourceServerID(poolID, identifier), &rs)
 	if err != nil {
-		return nil, nil, notFound(err, "Resource server "+identifier+" does not exist.")
+		return nil, nil, notFound(err, resourceServerNotFound(identifier))
 	}
 	return &rs, rec, nil
 }
@@ -147,7 +151,7 @@ func (s *Service) UpdateResourceServer(ctx context.Context, in *cognitoidp.Updat
 		}
 		rs.Name, rs.Scopes = in.Name, scopes
 		rec.Data = mustJSON(rs)
-		return tx.Update(ctx, rec)
+		return notFound(tx.Update(ctx, rec), resourceServerNotFound(*in.Identifier))
 	})
 	if err != nil {
 		return nil, err
@@ -166,7 +170,8 @@ func (s *Service) DeleteResourceServer(ctx context.Context, in *cognitoidp.Delet
 		if _, _, err := s.resourceServer(ctx, tx, *in.UserPoolId, *in.Identifier); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, KindResourceServer, resourceServerID(*in.UserPoolId, *in.Identifier))
+		err := tx.Delete(ctx, KindResourceServer, resourceServerID(*in.UserPoolId, *in.Identifier))
+		return notFound(err, resourceServerNotFound(*in.Identifier))
 	})
 }
 

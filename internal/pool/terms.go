@@ -44,14 +44,16 @@ func termsExist(t *cognitoidp.TermsType) error {
 func (s *Service) terms(ctx context.Context, tx store.Tx, poolID, id string) (*cognitoidp.TermsType, *store.Record, error) {
 	var t cognitoidp.TermsType
 	rec, err := getJSON(ctx, tx, KindTerms, id, &t)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Scope != poolID {
-		return nil, nil, errs.Newf(errs.ResourceNotFoundException, "Terms %s do not exist.", id)
+	if err == nil && rec.Scope != poolID {
+		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, notFound(err, termsNotFound(id))
 	}
 	return &t, rec, nil
 }
+
+func termsNotFound(id string) string { return "Terms " + id + " do not exist." }
 
 // putTerms inserts or updates terms documents, turning a taken name into
 // TermsExistsException. The name is looked up first for the common case;
@@ -73,7 +75,7 @@ func putTerms(ctx context.Context, tx store.Tx, t *cognitoidp.TermsType, version
 	if _, ok := store.IsKeyConflict(err); ok {
 		return termsExist(t)
 	}
-	return err
+	return notFound(err, termsNotFound(*t.TermsId))
 }
 
 // CreateTerms creates an app client's terms-of-use or privacy-policy
@@ -198,6 +200,6 @@ func (s *Service) DeleteTerms(ctx context.Context, in *cognitoidp.DeleteTermsReq
 		if _, _, err := s.terms(ctx, tx, *in.UserPoolId, *in.TermsId); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, KindTerms, *in.TermsId)
+		return notFound(tx.Delete(ctx, KindTerms, *in.TermsId), termsNotFound(*in.TermsId))
 	})
 }
