@@ -68,7 +68,7 @@ func TestUserPoolConstraints(t *testing.T) {
 		}
 	})
 	poolARN := func(id string) *string {
-		return aws.String(fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", c.Region, upAccount, id))
+		return aws.String(upPoolARN(c, id))
 	}
 	clientID := newFamilyClient(t, idp, target)
 	if _, err := idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &target, Domain: aws.String("rules-ui")}); err != nil {
@@ -180,12 +180,12 @@ func TestUserPoolConstraints(t *testing.T) {
 		}), upIPE, "EmailConfiguration.SourceArn is required when EmailSendingAccount is DEVELOPER."},
 		{"SourceArn not an SES identity", create(func(in *cip.CreateUserPoolInput) {
 			in.EmailConfiguration = &types.EmailConfigurationType{SourceArn: aws.String("arn:aws:sns:us-east-1:123456789012:topic")}
-		}), upIPE, "EmailConfiguration.SourceArn must be the ARN of a ses identity resource"},
+		}), upIPE, "EmailConfiguration.SourceArn must be the ARN of an Amazon SES identity"},
 		{"SMS configuration without a sender", create(func(in *cip.CreateUserPoolInput) { in.SmsConfiguration = &types.SmsConfigurationType{} }),
 			upIPE, "SmsConfiguration must have SnsCallerArn or EumsSms."},
 		{"SNS caller not an IAM role", create(func(in *cip.CreateUserPoolInput) {
 			in.SmsConfiguration = &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:user/bob")}
-		}), upIPE, "SmsConfiguration.SnsCallerArn must be the ARN of a iam role resource"},
+		}), upIPE, "SmsConfiguration.SnsCallerArn must be the ARN of an IAM role"},
 		{"phone verification without SMS", create(func(in *cip.CreateUserPoolInput) {
 			in.AutoVerifiedAttributes = []types.VerifiedAttributeType{"phone_number"}
 		}),
@@ -200,7 +200,7 @@ func TestUserPoolConstraints(t *testing.T) {
 			upIPE, "lambdaConfig.preSignUp"},
 		{"trigger not a Lambda function", create(func(in *cip.CreateUserPoolInput) {
 			in.LambdaConfig = &types.LambdaConfigType{PostConfirmation: aws.String("arn:aws:sns:us-east-1:123456789012:topic")}
-		}), upIPE, "LambdaConfig.PostConfirmation must be the ARN of a lambda function resource"},
+		}), upIPE, "LambdaConfig.PostConfirmation must be the ARN of a Lambda function"},
 		{"two pre token generation functions", create(func(in *cip.CreateUserPoolInput) {
 			in.LambdaConfig = &types.LambdaConfigType{PreTokenGeneration: upLambda("a"),
 				PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: upLambda("b"), LambdaVersion: "V1_0"}}

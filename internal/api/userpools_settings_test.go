@@ -269,7 +269,7 @@ func TestUserPoolTags(t *testing.T) {
 	idp := c.IdentityProvider()
 	ctx := context.Background()
 	id := newFamilyPool(t, idp, func(in *cip.CreateUserPoolInput) { in.UserPoolTags = map[string]string{"team": "id", "env": "dev"} })
-	arn := aws.String("arn:aws:cognito-idp:" + c.Region + ":" + upAccount + ":userpool/" + id)
+	arn := aws.String(upPoolARN(c, id))
 	before, err := idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &id})
 	if err != nil {
 		t.Fatal(err)

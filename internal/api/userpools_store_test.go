@@ -94,6 +94,11 @@ func TestDeleteUserPoolCascades(t *testing.T) {
 				return err
 			},
 			func() error {
+				_, err := idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &doomed, Domain: aws.String("auth.doomed.example.com"),
+					CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/doomed")}})
+				return err
+			},
+			func() error {
 				_, err := idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &doomed, MfaConfiguration: types.UserPoolMfaTypeOptional,
 					SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})
 				return err
@@ -126,7 +131,8 @@ func TestDeleteUserPoolCascades(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out.UserPool.EstimatedNumberOfUsers != 2 || aws.ToString(out.UserPool.Domain) != "doomed-pool" || out.UserPool.CustomDomain != nil {
+		if out.UserPool.EstimatedNumberOfUsers != 2 || aws.ToString(out.UserPool.Domain) != "doomed-pool" ||
+			aws.ToString(out.UserPool.CustomDomain) != "auth.doomed.example.com" {
 			t.Errorf("computed members: users %d, domain %v, custom domain %v", out.UserPool.EstimatedNumberOfUsers, out.UserPool.Domain, out.UserPool.CustomDomain)
 		}
 

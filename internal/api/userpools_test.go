@@ -18,15 +18,20 @@ import (
 
 	"github.com/cirrohq/cirro/cirrotest"
 	"github.com/cirrohq/cirro/internal/clock"
+	"github.com/cirrohq/cirro/internal/config"
 )
 
 // Test fixtures shared by the user-pool tests.
 const (
-	upAccount = "000000000000" // cirrotest's default account id
-	upRole    = "arn:aws:iam::123456789012:role/CognitoSMS"
-	upSES     = "arn:aws:ses:us-east-1:123456789012:identity/noreply@example.com"
-	upKMS     = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	upRole = "arn:aws:iam::123456789012:role/CognitoSMS"
+	upSES  = "arn:aws:ses:us-east-1:123456789012:identity/noreply@example.com"
+	upKMS  = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 )
+
+// upPoolARN is the ARN of a pool of c, under c's configured account.
+func upPoolARN(c *cirrotest.Server, id string) string {
+	return fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", c.Region, c.Internal().Config.AccountID, id)
+}
 
 func upLambda(name string) *string {
 	return aws.String("arn:aws:lambda:us-east-1:123456789012:function:" + name)
@@ -238,7 +243,7 @@ func TestCreateUserPoolRoundTrip(t *testing.T) {
 
 // upWirePool is the UserPool member of the last response the recorder
 // saw, with the id, ARN and dates replaced by the golden placeholders.
-func upWirePool(t *testing.T, rec *recorder, region string) map[string]any {
+func upWirePool(t *testing.T, rec *recorder, c *cirrotest.Server) map[string]any {
 	t.Helper()
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -248,10 +253,10 @@ func upWirePool(t *testing.T, rec *recorder, region string) map[string]any {
 	}
 	p := body["UserPool"]
 	id, _ := p["Id"].(string)
-	if !strings.HasPrefix(id, region+"_") || len(id) != len(region)+10 {
-		t.Errorf("pool id %q is not like %s_AbC123xyZ", id, region)
+	if !strings.HasPrefix(id, c.Region+"_") || len(id) != len(c.Region)+10 {
+		t.Errorf("pool id %q is not like %s_AbC123xyZ", id, c.Region)
 	}
-	if want := fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", region, upAccount, id); p["Arn"] != want {
+	if want := upPoolARN(c, id); p["Arn"] != want {
 		t.Errorf("Arn %v, want %s", p["Arn"], want)
 	}
 	created, _ := p["CreationDate"].(float64)
@@ -263,9 +268,10 @@ func upWirePool(t *testing.T, rec *recorder, region string) map[string]any {
 }
 
 // TestDefaultUserPool: a pool created with a name only is, on the wire,
-// testdata/default_user_pool.json, from CreateUserPool and DescribeUserPool.
+// testdata/default_user_pool.json, from CreateUserPool and DescribeUserPool;
+// its id and ARN are Cognito's, in the configured region and account.
 func TestDefaultUserPool(t *testing.T) {
-	c := cirrotest.Start(t)
+	c := cirrotest.Start(t, cirrotest.WithRegion("eu-west-3"), cirrotest.WithConfig(func(cfg *config.Config) { cfg.AccountID = "111122223333" }))
 	rec := &recorder{next: &http.Client{Timeout: 30 * time.Second}}
 	idp := c.IdentityProvider(func(o *cip.Options) { o.HTTPClient = rec })
 	ctx := context.Background()
@@ -281,11 +287,11 @@ func TestDefaultUserPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	equalJSON(t, "CreateUserPool", upWirePool(t, rec, c.Region), golden)
+	equalJSON(t, "CreateUserPool", upWirePool(t, rec, c), golden)
 	if _, err := idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: out.UserPool.Id}); err != nil {
 		t.Fatal(err)
 	}
-	equalJSON(t, "DescribeUserPool", upWirePool(t, rec, c.Region), golden)
+	equalJSON(t, "DescribeUserPool", upWirePool(t, rec, c), golden)
 }
 
 // TestUpdateUserPoolReplaces: an update replaces the whole configuration.

@@ -22,13 +22,25 @@ func parseARN(s string) (arn, bool) {
 	return arn{Partition: f[1], Service: f[2], Region: f[3], Account: f[4], Resource: f[5]}, true
 }
 
-// requireARN checks that s names a resource of the given service whose
-// resource part starts with prefix (e.g. "function:", "role/").
-func requireARN(member, s, service, prefix string) error {
+// arnKind is a kind of resource a member must name: the ARN's service,
+// the start of its resource part, and how messages call it.
+type arnKind struct{ service, prefix, what string }
+
+var (
+	sesIdentity    = arnKind{"ses", "identity/", "an Amazon SES identity"}
+	iamRole        = arnKind{"iam", "role/", "an IAM role"}
+	lambdaFunction = arnKind{"lambda", "function:", "a Lambda function"}
+	kmsKey         = arnKind{"kms", "key/", "a KMS key"}
+	logGroup       = arnKind{"logs", "log-group:", "a CloudWatch Logs log group"}
+	firehoseStream = arnKind{"firehose", "deliverystream/", "an Amazon Data Firehose stream"}
+)
+
+// check refuses s, the value of member, unless it is the ARN of a
+// resource of this kind.
+func (k arnKind) check(member, s string) error {
 	a, ok := parseARN(s)
-	if !ok || a.Service != service || !strings.HasPrefix(a.Resource, prefix) {
-		return errs.Newf(errs.InvalidParameterException, "%s must be the ARN of a %s %s resource, not %q.",
-			member, service, strings.TrimRight(prefix, ":/"), s)
+	if !ok || a.Service != k.service || !strings.HasPrefix(a.Resource, k.prefix) {
+		return errs.Newf(errs.InvalidParameterException, "%s must be the ARN of %s: %s", member, k.what, s)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func checkLogConfiguration(p *cognitoidp.UserPoolType, c cognitoidp.LogConfigura
 		if d.LogGroupArn == nil {
 			return errs.New(errs.InvalidParameterException, "CloudWatchLogsConfiguration.LogGroupArn is required.")
 		}
-		if err := requireARN("CloudWatchLogsConfiguration.LogGroupArn", *d.LogGroupArn, "logs", "log-group:"); err != nil {
+		if err := logGroup.check("CloudWatchLogsConfiguration.LogGroupArn", *d.LogGroupArn); err != nil {
 			return err
 		}
 	}
@@ -35,7 +35,7 @@ func checkLogConfiguration(p *cognitoidp.UserPoolType, c cognitoidp.LogConfigura
 		if d.StreamArn == nil {
 			return errs.New(errs.InvalidParameterException, "FirehoseConfiguration.StreamArn is required.")
 		}
-		if err := requireARN("FirehoseConfiguration.StreamArn", *d.StreamArn, "firehose", "deliverystream/"); err != nil {
+		if err := firehoseStream.check("FirehoseConfiguration.StreamArn", *d.StreamArn); err != nil {
 			return err
 		}
 	}

@@ -25,7 +25,7 @@ func settleEmail(p *cognitoidp.UserPoolType) error {
 		e.EmailSendingAccount = ptr(cognitoidp.EmailSendingAccountTypeCognitoDefault)
 	}
 	if e.SourceArn != nil {
-		if err := requireARN("EmailConfiguration.SourceArn", *e.SourceArn, "ses", "identity/"); err != nil {
+		if err := sesIdentity.check("EmailConfiguration.SourceArn", *e.SourceArn); err != nil {
 			return err
 		}
 	} else if *e.EmailSendingAccount == cognitoidp.EmailSendingAccountTypeDeveloper {
@@ -47,11 +47,11 @@ func (s *Service) settleSms(p *cognitoidp.UserPoolType) error {
 		case !sns && c.EumsSms == nil:
 			return errs.New(errs.InvalidParameterException, "SmsConfiguration must have SnsCallerArn or EumsSms.")
 		case sns:
-			if err := requireARN("SmsConfiguration.SnsCallerArn", *c.SnsCallerArn, "iam", "role/"); err != nil {
+			if err := iamRole.check("SmsConfiguration.SnsCallerArn", *c.SnsCallerArn); err != nil {
 				return err
 			}
 		default:
-			if err := requireARN("SmsConfiguration.EumsSms.CallerArn", *c.EumsSms.CallerArn, "iam", "role/"); err != nil {
+			if err := iamRole.check("SmsConfiguration.EumsSms.CallerArn", *c.EumsSms.CallerArn); err != nil {
 				return err
 			}
 			if r := c.EumsSms.Region; r != nil && *r != s.Region {
@@ -96,13 +96,13 @@ func settleLambda(p *cognitoidp.UserPoolType) error {
 	}
 	for _, name := range sortedKeys(triggers) {
 		if v := triggers[name]; v != nil {
-			if err := requireARN("LambdaConfig."+name, *v, "lambda", "function:"); err != nil {
+			if err := lambdaFunction.check("LambdaConfig."+name, *v); err != nil {
 				return err
 			}
 		}
 	}
 	if l.KMSKeyID != nil {
-		if err := requireARN("LambdaConfig.KMSKeyID", *l.KMSKeyID, "kms", "key/"); err != nil {
+		if err := kmsKey.check("LambdaConfig.KMSKeyID", *l.KMSKeyID); err != nil {
 			return err
 		}
 	} else if l.CustomSMSSender != nil || l.CustomEmailSender != nil {
@@ -223,7 +223,7 @@ func settleKeys(p *cognitoidp.UserPoolType) error {
 	case !managed && k.KmsKeyArn != nil:
 		return errs.New(errs.InvalidParameterException, "KeyConfiguration.KmsKeyArn is allowed only when KeyType is CUSTOMER_MANAGED_KEY.")
 	case managed:
-		return requireARN("KeyConfiguration.KmsKeyArn", *k.KmsKeyArn, "kms", "key/")
+		return kmsKey.check("KeyConfiguration.KmsKeyArn", *k.KmsKeyArn)
 	}
 	return nil
 }
