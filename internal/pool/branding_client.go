@@ -27,7 +27,8 @@ func (s *Service) requireClient(ctx context.Context, tx store.Tx, poolID, client
 }
 
 // ForgetClient deletes what hangs on an app client outside its own record:
-// its managed login branding style and its terms documents. The app-client
+// its managed login branding style, its terms documents and its UI
+// customization. The app-client
 // code calls it in the transaction that deletes the client, so that a
 // later client cannot inherit them.
 func (s *Service) ForgetClient(ctx context.Context, tx store.Tx, poolID, clientID string) error {
@@ -43,5 +44,5 @@ func (s *Service) ForgetClient(ctx context.Context, tx store.Tx, poolID, clientI
 			return err
 		}
 	}
-	return nil
+	return s.ForgetClientUICustomization(ctx, tx, poolID, clientID)
 }
