@@ -4,13 +4,15 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
+	"github.com/cirrohq/cirro/internal/token"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
 // API holds the domain services the handlers call.
 type API struct {
-	Pools *pool.Service
-	Users *user.Service
+	Pools  *pool.Service
+	Users  *user.Service
+	Tokens *token.Service
 }
 
 // IdentityProvider returns the cognito-idp operation table.

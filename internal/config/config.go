@@ -42,6 +42,10 @@ type Config struct {
 	// Outbox serves the outbox at /_cirro/outbox; by default only in
 	// development mode, since it shows codes and temporary passwords.
 	Outbox *bool `yaml:"outbox"`
+	// UnsafeFastPasswordHashing replaces argon2id's OWASP parameters with
+	// tiny ones so that test suites can create thousands of users. Only
+	// allowed on a loopback address: never on a server others can reach.
+	UnsafeFastPasswordHashing bool `yaml:"unsafe_fast_password_hashing"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is text or json.
@@ -125,6 +129,9 @@ func (c *Config) Check() error {
 	}
 	if len(c.AccessKeys) == 0 && !c.Loopback() && !c.Insecure {
 		problems = append(problems, fmt.Sprintf("refusing to serve %s without access keys: admin operations would be open to the network. Configure access_keys, listen on loopback, or pass --insecure", c.Addr))
+	}
+	if c.UnsafeFastPasswordHashing && !c.Loopback() {
+		problems = append(problems, "unsafe_fast_password_hashing is refused on a non-loopback address")
 	}
 	seen := map[string]bool{}
 	for i, k := range c.AccessKeys {

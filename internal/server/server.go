@@ -20,11 +20,14 @@ import (
 	"github.com/cirrohq/cirro/internal/delivery/outboxhttp"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/store/backend"
+	"github.com/cirrohq/cirro/internal/token"
 	"github.com/cirrohq/cirro/internal/user"
+	"github.com/cirrohq/cirro/internal/wellknown"
 	"github.com/cirrohq/cirro/internal/wire"
 )
 
@@ -52,6 +55,7 @@ type Server struct {
 	Outbox   *outbox.Outbox
 
 	clock    clock.Clock
+	tokens   *token.Service
 	registry *prometheus.Registry
 	httpSrv  *http.Server
 	ownStore bool
@@ -101,9 +105,32 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	}
 
 	pools := &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost"}
+	users := &user.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Messages: s.Messages, PublicURL: cfg.PublicURL}
+	if cfg.UnsafeFastPasswordHashing {
+		s.Log.Warn("unsafe fast password hashing: for test suites only")
+		users.Hashing = password.FastParams()
+	}
+	tokens, err := token.New(token.Config{Store: s.Store, Clock: clk, Keys: s.Keys, PublicURL: cfg.PublicURL, Directory: pools,
+		Users: token.UsersFunc(func(ctx context.Context, tx store.Tx, poolID, sub string) (time.Time, bool, error) {
+			u, _, err := users.Get(ctx, tx, poolID, sub)
+			if errors.Is(err, user.ErrNotFound) {
+				return time.Time{}, false, nil
+			}
+			if err != nil {
+				return time.Time{}, false, err
+			}
+			return u.TokensValidAfter, true, nil
+		})})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	users.OnDelete = append(users.OnDelete, tokens.DeleteUserTokens)
+	s.tokens = tokens
 	s.API = &api.API{
-		Pools: pools,
-		Users: &user.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Messages: s.Messages, PublicURL: cfg.PublicURL},
+		Pools:  pools,
+		Users:  users,
+		Tokens: tokens,
 	}
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)
@@ -156,6 +183,10 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", metricsHandler(s.registry))
+	// Per-pool JWKS and discovery documents (/<poolId>/.well-known/…).
+	// A catch-all, since a pattern with a leading wildcard would conflict
+	// with the fixed paths above; unknown paths get a JSON 404.
+	mux.Handle("GET /", wellknown.New(s.tokens, wellknown.WithLogger(s.Log)))
 	if s.Config.ServeOutbox() {
 		mux.Handle("GET /_cirro/", outboxhttp.Handler(s.Outbox))
 	}

@@ -1,6 +1,10 @@
 package user
 
-import "time"
+import (
+	"time"
+
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+)
 
 // Kind is the store kind of user records.
 const Kind = "user"
@@ -76,7 +80,11 @@ type Code struct {
 	Hash      string    `json:"hash"`
 	Expires   time.Time `json:"expires"`
 	Attempts  int       `json:"attempts,omitempty"`
-	Attribute string    `json:"attr,omitempty"` // for attribute verification
+	Attribute string    `json:"attr,omitempty"` // the email or phone_number it was sent to
+	// Dest is the value the code was sent to. Only that value becomes
+	// verified when the code is confirmed: a code sent to an address the
+	// user has since replaced proves nothing about the new one.
+	Dest string `json:"dest,omitempty"`
 }
 
 // Code purposes.
@@ -123,4 +131,19 @@ func (u *User) Attr(name string) string {
 // Verified reports whether email or phone_number is verified.
 func (u *User) Verified(attr string) bool {
 	return u.Attributes[attr+"_verified"] == "true" && u.Attributes[attr] != ""
+}
+
+// TemporaryPasswordExpired reports whether u holds an administrator-issued
+// temporary password older than the pool's TemporaryPasswordValidityDays
+// (7 by default). Sign-in refuses such a password; AdminCreateUser with
+// MessageAction RESEND or AdminSetUserPassword issues a new one.
+func (u *User) TemporaryPasswordExpired(p *cognitoidp.UserPoolType, now time.Time) bool {
+	if !u.Password.Temporary || u.Password.SetAt.IsZero() {
+		return false
+	}
+	days := int32(7)
+	if p.Policies != nil && p.Policies.PasswordPolicy != nil && p.Policies.PasswordPolicy.TemporaryPasswordValidityDays != nil {
+		days = *p.Policies.PasswordPolicy.TemporaryPasswordValidityDays
+	}
+	return !now.Before(u.Password.SetAt.Add(time.Duration(days) * 24 * time.Hour))
 }

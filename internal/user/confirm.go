@@ -1,0 +1,94 @@
+package user
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/store"
+)
+
+// ConfirmSignUp confirms a user with the code sent at sign-up: the user
+// becomes CONFIRMED and the email or phone number the code went to
+// becomes verified, which may make it an alias that another user already
+// has (AliasExistsException, unless ForceAliasCreation moves it).
+func (s *Service) ConfirmSignUp(ctx context.Context, in *cognitoidp.ConfirmSignUpRequest) (*cognitoidp.ConfirmSignUpResponse, error) {
+	auth := func(a *app) error { return a.checkSecretHash(*in.Username, in.SecretHash) }
+	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
+	if err := s.confirm(ctx, *in.ClientId, *in.Username, *in.ConfirmationCode, force, auth); err != nil {
+		return nil, err
+	}
+	return &cognitoidp.ConfirmSignUpResponse{}, nil
+}
+
+// ConfirmByLink confirms a user from the link of a CONFIRM_WITH_LINK
+// email (<PublicURL>/confirmUser?client_id=…&user_name=…&confirmation_code=…).
+// The link carries no SECRET_HASH, as Cognito's own does not: the code
+// sent to the user's mailbox is the proof.
+func (s *Service) ConfirmByLink(ctx context.Context, clientID, username, code string) error {
+	return s.confirm(ctx, clientID, username, code, false, func(*app) error { return nil })
+}
+
+func (s *Service) confirm(ctx context.Context, clientID, name, code string, force bool, auth func(*app) error) error {
+	var failed error
+	err := s.Store.Write(ctx, func(tx store.Tx) error {
+		failed = nil
+		a, err := s.app(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		if err := auth(a); err != nil {
+			return err
+		}
+		u, rec, err := s.find(ctx, tx, a.pool, name)
+		switch {
+		case errors.Is(err, ErrNotFound) && a.hidesUsers():
+			return errCodeMismatch
+		case errors.Is(err, ErrNotFound):
+			return errUserClientNotFound
+		case err != nil:
+			return err
+		case u.Status != StatusUnconfirmed:
+			return errCannotConfirm(u.Status)
+		}
+		c, err := s.spendCode(u, CodeSignUp, code)
+		if err == errCodeMismatch {
+			failed = err // the attempt must be saved, and counted
+			return s.Save(ctx, tx, a.pool, u, rec)
+		}
+		if err != nil {
+			return err
+		}
+		u.Status = StatusConfirmed
+		u.Modified = s.Clock.Now()
+		verifyWithCode(u, c)
+		if force {
+			if err := s.takeAliases(ctx, tx, a.rules, u); err != nil {
+				return err
+			}
+		}
+		return mapConflict(s.Save(ctx, tx, a.pool, u, rec), a.rules, false, false)
+	})
+	if err != nil {
+		return err
+	}
+	return failed
+}
+
+// AdminConfirmSignUp confirms a user without a code. Nothing becomes
+// verified: "If the user account was confirmed by the administrator …
+// there might not be a verified email or phone number" (developer guide).
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cognitoidp.AdminConfirmSignUpRequest) (*cognitoidp.AdminConfirmSignUpResponse, error) {
+	err := s.adminUpdate(ctx, *in.UserPoolId, *in.Username, func(_ *cognitoidp.UserPoolType, u *User) error {
+		if u.Status != StatusUnconfirmed {
+			return errCannotConfirm(u.Status)
+		}
+		u.Status = StatusConfirmed
+		delete(u.Codes, CodeSignUp)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cognitoidp.AdminConfirmSignUpResponse{}, nil
+}
