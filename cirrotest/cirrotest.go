@@ -1,6 +1,7 @@
 package cirrotest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -149,7 +150,7 @@ func (s *Server) AWSConfig() aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, ""),
 		BaseEndpoint:     aws.String(s.URL),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 30 * time.Second, Transport: s.transport},
+		HTTPClient:       &http.Client{Timeout: 60 * time.Second, Transport: bufferedBodies{s.transport}},
 	}
 }
 
@@ -165,3 +166,26 @@ func (s *Server) Identity(opts ...func(*cognitoidentity.Options)) *cognitoidenti
 
 // Internal exposes the assembled server to cirro's own tests.
 func (s *Server) Internal() *server.Server { return s.srv }
+
+// bufferedBodies hands the transport a private copy of each request body.
+// The SDK closes its request body stream as soon as the response arrives;
+// against a server as fast as an in-process cirro that can happen while
+// the transport is still making its final end-of-body read, which then
+// fails and tears down the connection under the response being read
+// ("use of closed network connection"). A private copy cannot be closed
+// from outside.
+type bufferedBodies struct{ base http.RoundTripper }
+
+func (b bufferedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return b.base.RoundTrip(req)
+}

@@ -18,7 +18,7 @@ fi
 
 # End-to-end tests drive the real JavaScript client libraries; install them.
 echo "== npm ci (client libraries for interoperability tests)"
-for dir in internal/srp/testdata/js; do
+for dir in internal/srp/testdata/js e2e/srp; do
   npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 done
 export CIRRO_SRP_REQUIRE_NODE=1

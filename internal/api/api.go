@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
@@ -13,6 +14,7 @@ type API struct {
 	Pools  *pool.Service
 	Users  *user.Service
 	Tokens *token.Service
+	Auth   *auth.Service
 }
 
 // IdentityProvider returns the cognito-idp operation table.
@@ -24,6 +26,8 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerResourceServers(h)
 	a.registerDomains(h)
 	a.registerUsers(h)
+	a.registerAuth(h)
+	a.registerSelfService(h)
 	return h
 }
 

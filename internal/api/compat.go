@@ -20,7 +20,7 @@ const (
 // partial lists implemented operations that do not yet do everything
 // Cognito does, and what is missing. Implemented operations absent here
 // are complete as far as we know.
-var partial = merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, domainNotes, userNotes)
+var partial = merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, domainNotes, userNotes, authNotes, selfServiceNotes)
 
 func merge(ms ...map[string]string) map[string]string {
 	out := map[string]string{}

@@ -10,10 +10,12 @@ var userNotes = map[string]string{
 	"ResendConfirmationCode": "no Lambda triggers (CustomMessage)",
 	"AdminCreateUser": "no Lambda triggers; unlike Cognito, a failed invitation creates no user (CodeDeliveryFailureException, nothing stored); " +
 		"the default DesiredDeliveryMediums (SMS) is skipped for a user without a phone number",
-	"ForgotPassword":         "no per-user hourly limit of reset requests (LimitExceededException)",
-	"ConfirmForgotPassword":  "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent",
-	"AdminResetUserPassword": "no Lambda triggers (CustomMessage)",
-	"ListUsers":              "AttributesToGet does not fail when some user lacks a requested attribute, as Cognito documents it may",
+	"ForgotPassword":            "no per-user hourly limit of reset requests (LimitExceededException)",
+	"ConfirmForgotPassword":     "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent",
+	"AdminResetUserPassword":    "no Lambda triggers (CustomMessage)",
+	"AdminUpdateUserAttributes": "no Lambda triggers (CustomMessage)",
+	"ListUsers": "AttributesToGet does not fail when some user lacks a requested attribute, as Cognito documents it may; " +
+		"a filter matching many users costs in proportion to the matches (the store's key query), a selective one does not",
 }
 
 func (a *API) registerUsers(h *cognitoidp.Handlers) {

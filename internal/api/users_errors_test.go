@@ -24,12 +24,12 @@ type userFixture struct {
 	pool, client, secretClient, secret, hidingClient string
 	// adminOnly: self sign-up off; usernames: email is the username;
 	// quiet: verifies nothing; recovery: admin_only recovery.
-	adminOnly, adminOnlyClient     string
-	usernames, usernamesClient     string
-	quiet, quietClient             string
-	recovery, recoveryClient       string
-	unconfirmedCode                string
-	immutable                      string
+	adminOnly, adminOnlyClient string
+	usernames, usernamesClient string
+	quiet, quietClient         string
+	recovery, recoveryClient   string
+	unconfirmedCode            string
+	immutable                  string
 }
 
 func newUserFixture(t *testing.T) *userFixture {
@@ -177,7 +177,9 @@ func TestUserErrorPaths(t *testing.T) {
 		{"SignUp bad email", func() error { return signUp(f.client, "x", userPassword, append(email, "not-an-email")...) }, "InvalidParameterException", "Invalid email address format."},
 		{"SignUp bad phone", func() error { return signUp(f.client, "x", userPassword, "name", "N", "phone_number", "555-1234") }, "InvalidParameterException", "Invalid phone number format."},
 		{"SignUp email-shaped username in an alias pool", func() error { return signUp(f.client, "x@example.com", userPassword, "name", "N") }, "InvalidParameterException", "Username cannot be of email format, since user pool is configured for email alias."},
-		{"SignUp writes email_verified", func() error { return signUp(f.client, "x", userPassword, append(email, "x@example.com", "email_verified", "true")...) }, "NotAuthorizedException", "A client attempted to write unauthorized attribute"},
+		{"SignUp writes email_verified", func() error {
+			return signUp(f.client, "x", userPassword, append(email, "x@example.com", "email_verified", "true")...)
+		}, "NotAuthorizedException", "A client attempted to write unauthorized attribute"},
 		{"SignUp email taken as username", func() error { return signUp(f.usernamesClient, "taken@example.com", userPassword) }, "UsernameExistsException", "An account with the given email already exists."},
 		{"SignUp username not an email", func() error { return signUp(f.usernamesClient, "plain", userPassword) }, "InvalidParameterException", "Username should be an email."},
 

@@ -82,7 +82,9 @@ func (m *mailServer) only(t *testing.T, to string) receivedMail {
 	return got[0]
 }
 
-func (m *mailServer) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &mailSession{srv: m}, nil }
+func (m *mailServer) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
+	return &mailSession{srv: m}, nil
+}
 
 type mailSession struct {
 	srv      *mailServer
@@ -90,7 +92,7 @@ type mailSession struct {
 }
 
 func (s *mailSession) Mail(from string, _ *gosmtp.MailOptions) error { s.from = from; return nil }
-func (s *mailSession) Rcpt(to string, _ *gosmtp.RcptOptions) error  { s.to = to; return nil }
+func (s *mailSession) Rcpt(to string, _ *gosmtp.RcptOptions) error   { s.to = to; return nil }
 func (s *mailSession) Reset()                                        {}
 func (s *mailSession) Logout() error                                 { return nil }
 

@@ -510,3 +510,45 @@ func rawUser(t *testing.T, c *cirrotest.Server, poolID, name string) *user.User 
 	}
 	return u
 }
+
+// With PreventUserExistenceErrors, recovery and resend answer for an
+// unknown user as for a real one: a simulated, stable destination.
+func TestPreventUserExistenceErrors(t *testing.T) {
+	c := cirrotest.Start(t)
+	idp := c.IdentityProvider()
+	ctx := context.Background()
+	poolID := newFamilyPool(t, idp, verifyingEmail)
+	clientID, _ := appClient(t, idp, poolID, hidingUsers)
+	forgot := func(name string) *types.CodeDeliveryDetailsType {
+		t.Helper()
+		out, err := idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name})
+		if err != nil {
+			t.Fatalf("ForgotPassword %s: %v", name, err)
+		}
+		return out.CodeDeliveryDetails
+	}
+	if d := forgot("ghost@example.com"); aws.ToString(d.Destination) != "g***@e***" || d.DeliveryMedium != types.DeliveryMediumTypeEmail {
+		t.Fatalf("simulated details for an address: %+v", d)
+	}
+	first, second := forgot("ghost"), forgot("ghost")
+	if aws.ToString(first.Destination) == "" || aws.ToString(first.Destination) != aws.ToString(second.Destination) {
+		t.Fatalf("simulated destinations differ: %+v %+v", first, second)
+	}
+	out, err := idp.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("ghost")})
+	if err != nil || out.CodeDeliveryDetails == nil {
+		t.Fatalf("ResendConfirmationCode: %+v %v", out, err)
+	}
+	// A real user without a verified address gets the same kind of answer.
+	createConfirmed(t, idp, poolID, "real", "real@example.com")
+	_, err = idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("real"),
+		UserAttributes: uattrs("email_verified", "false")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := forgot("real"); d == nil {
+		t.Fatal("no details for a user without a recovery address")
+	}
+	if msgs, _ := c.Internal().Outbox.Recent(ctx, poolID, "", 10); len(msgs) != 0 {
+		t.Fatalf("%d messages sent for simulated answers", len(msgs))
+	}
+}

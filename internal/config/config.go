@@ -39,6 +39,11 @@ type Config struct {
 	// Delivery configures SMTP for email and a webhook for SMS; a channel
 	// left unconfigured delivers to the built-in outbox.
 	Delivery delivery.Config `yaml:"delivery"`
+	// STS is where identity pools get AWS credentials (see STSConfig).
+	STS STSConfig `yaml:"sts"`
+	// Triggers maps the Lambda function ARNs of pools' LambdaConfig to a
+	// way to invoke them (Lambda Invoke API, webhook or local command).
+	Triggers TriggersConfig `yaml:"triggers"`
 	// Outbox serves the outbox at /_cirro/outbox; by default only in
 	// development mode, since it shows codes and temporary passwords.
 	Outbox *bool `yaml:"outbox"`

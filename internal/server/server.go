@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cirrohq/cirro/internal/api"
+	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/config"
 	"github.com/cirrohq/cirro/internal/delivery"
@@ -127,10 +128,16 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	}
 	users.OnDelete = append(users.OnDelete, tokens.DeleteUserTokens)
 	s.tokens = tokens
+	signIn, err := auth.New(auth.Config{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users, Tokens: tokens})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.API = &api.API{
 		Pools:  pools,
 		Users:  users,
 		Tokens: tokens,
+		Auth:   signIn,
 	}
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)
@@ -183,6 +190,7 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", metricsHandler(s.registry))
+	mux.Handle("GET /confirmUser", s.confirmLinkHandler())
 	// Per-pool JWKS and discovery documents (/<poolId>/.well-known/…).
 	// A catch-all, since a pattern with a leading wildcard would conflict
 	// with the fixed paths above; unknown paths get a JSON 404.

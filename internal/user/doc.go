@@ -6,5 +6,26 @@
 // A user is one store record (Kind "user", ID = sub, Scope = pool id)
 // whose secondary keys carry the pool's uniqueness rules — the username,
 // and every alias in use — so that the database, not a read-then-write
-// check, decides races between concurrent sign-ups.
+// check, decides races between concurrent sign-ups (keys.go). Names are
+// compared as the pool says (UsernameConfiguration.CaseSensitive), and
+// the searchable attributes of ListUsers have non-unique keys, so that a
+// filter is an index range rather than a scan.
+//
+// Operations that send a message stage their change from a read, deliver
+// the message, and commit only then, if what they read is still current
+// (staged.go): a message that cannot be delivered leaves nothing behind,
+// whenever the process dies.
+//
+// Codes are six CSPRNG digits stored as keyed hashes bound to pool, user
+// and purpose (internal/message), single use, with a limit of wrong
+// guesses per code (codes.go). Passwords are argon2id hashes with an SRP
+// verifier sealed under the master key (passwords.go).
+//
+// Files by concern: signup.go, confirm.go, resend.go (self sign-up);
+// admin*.go (administrator operations); attributes.go (schema checks) and
+// attrupdate.go, verify.go (attribute changes and their verification);
+// aliases.go, rules.go, keys.go, lookup.go (identity); recovery.go
+// (forgotten passwords); groups.go (memberships); listusers.go and
+// filter.go (search); messages.go (what is sent, and where); self*.go
+// (the operations a user drives with an access token).
 package user

@@ -21,7 +21,7 @@ import (
 // harness is a user directory on a private in-memory store, a fake clock
 // and a sender that keeps what it is given (or fails when told to).
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	svc   *Service
 	clock *clock.Fake
@@ -45,7 +45,7 @@ func (b *sentBox) Send(_ context.Context, m message.Message) error {
 }
 
 // last is the latest message to to.
-func (b *sentBox) last(t *testing.T, to string) message.Message {
+func (b *sentBox) last(t testing.TB, to string) message.Message {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -64,12 +64,20 @@ func (b *sentBox) count() int {
 	return len(b.msgs)
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
+	return newHarnessOn(t, nil)
+}
+
+// newHarnessOn is newHarness on st (an in-memory store when nil).
+func newHarnessOn(t testing.TB, st store.Store) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.OpenMemory(ctx)
-	if err != nil {
-		t.Fatal(err)
+	if st == nil {
+		mem, err := sqlite.OpenMemory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = mem
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))

@@ -82,8 +82,9 @@ func (s *Service) Insert(ctx context.Context, tx store.Tx, p *cognitoidp.UserPoo
 	}
 	err = tx.Insert(ctx, rec)
 	if errors.Is(err, store.ErrExists) {
-		// A sub collision (UUID v4): the caller runs again with a new one.
-		return fmt.Errorf("user %s: %w", u.Sub, store.ErrConflict)
+		// Another user has this sub: 122 random bits make it a bug, not
+		// an event to recover from.
+		return fmt.Errorf("user %s: sub already taken", u.Sub)
 	}
 	return err
 }

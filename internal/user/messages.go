@@ -51,8 +51,8 @@ func firstRune(s string) string {
 	return s[:n]
 }
 
-// compose renders the pool's template for kind into a message to c.
-// code is the code or temporary password the message carries.
+// compose renders the pool's template for kind into a message to c; v
+// holds the code or temporary password the message carries.
 func (s *Service) compose(p *cognitoidp.UserPoolType, kind message.Kind, c contact, u *User, v message.Values) message.Message {
 	content := message.TemplateFor(p, kind, c.channel).Render(c.channel, v)
 	from, replyTo := message.Addresses(p)

@@ -1,0 +1,33 @@
+package api
+
+import (
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/user"
+)
+
+// selfServiceNotes lists token-authorized and token operations that are
+// only partly done.
+var selfServiceNotes = map[string]string{
+	"UpdateUserAttributes":             "no Lambda triggers (CustomMessage); no per-user limit of verification messages (LimitExceededException)",
+	"GetUserAttributeVerificationCode": "no Lambda triggers (CustomMessage); no per-user limit of verification messages (LimitExceededException)",
+	"GetTokensFromRefreshToken": "no pre token generation trigger; a client's legacy or ALLOW_REFRESH_TOKEN_AUTH-less ExplicitAuthFlows does not restrict it; " +
+		"DeviceKey binds a remembered device's token but no new device is issued",
+	"ChangePassword": "shares the sign-in lockout (a wrong previous password counts as a failed sign-in) under cirro's reading of Cognito's documentation",
+}
+
+func (a *API) registerSelfService(h *cognitoidp.Handlers) {
+	s := &user.SelfService{Users: a.Users, Tokens: a.Tokens}
+	h.GetUser = s.GetUser
+	h.UpdateUserAttributes = s.UpdateUserAttributes
+	h.DeleteUserAttributes = s.DeleteUserAttributes
+	h.GetUserAttributeVerificationCode = s.GetUserAttributeVerificationCode
+	h.VerifyUserAttribute = s.VerifyUserAttribute
+	h.ChangePassword = s.ChangePassword
+	h.SetUserSettings = s.SetUserSettings
+	h.DeleteUser = s.DeleteUser
+
+	h.GlobalSignOut = s.GlobalSignOut
+	h.AdminUserGlobalSignOut = s.AdminUserGlobalSignOut
+	h.RevokeToken = s.RevokeToken
+	h.GetTokensFromRefreshToken = s.GetTokensFromRefreshToken
+}
