@@ -1,0 +1,58 @@
+// Package auth is the sign-in half of a user pool: InitiateAuth,
+// AdminInitiateAuth, RespondToAuthChallenge and AdminRespondToAuthChallenge,
+// with Cognito's flows, challenges, parameters and errors, the lockout of
+// repeated wrong passwords, and the auth events AdminListUserAuthEvents
+// shows.
+//
+// # Handlers
+//
+// Every AuthFlow and every ChallengeName is served by one small Handler
+// registered by name (HandleFlow, HandleChallenge), in the manner of
+// fosite: the core opens the request (client, pool, SECRET_HASH, which
+// flows the client allows, the Session), the handler does the one thing its
+// step is about, and the core turns the Outcome into a response. A handler
+// that authenticates the user returns the user; the core then asks the
+// registered Steps, in order, whether the user must answer a further
+// challenge before tokens are issued. NEW_PASSWORD_REQUIRED is such a step;
+// MFA (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP),
+// remembered devices (DEVICE_SRP_AUTH) and CUSTOM_AUTH plug in the same way,
+// with a Step that asks and a challenge Handler that answers, and
+// TokenHooks see the tokens go out (pre token generation, NewDeviceMetadata).
+//
+// # Sessions
+//
+// A Session string is the state of an unfinished sign-in sealed under the
+// master key (AES-GCM, bound to pool and client): opaque and tamper-proof
+// to the client, and stateless across nodes. It names the user, the
+// challenge it answers and what the sign-in has passed so far, and expires
+// after the client's AuthSessionValidity. It is single-use: answering it
+// records its id in the store (with the session's expiry, so the sweeper
+// removes it), in the same transaction as the answer's effects, so a replay
+// is refused on any node.
+//
+// USER_SRP_AUTH carries its state in SECRET_BLOCK instead, which is what
+// the client library sends back: the SRP session key is computed when the
+// challenge is issued (the client's A is already known), sealed with the
+// attempt's identity and expiry into the block, and the PASSWORD_VERIFIER
+// answer is an HMAC check under that key. The block is single-use like a
+// Session. Because the client signs the decoded block, its bytes are the
+// sealed ciphertext itself.
+//
+// # Unknown users
+//
+// With PreventUserExistenceErrors ENABLED an unknown name fails exactly as
+// a wrong password does, after the same work: a password verification
+// against a dummy hash, or for SRP a challenge built on srp.Decoy (a salt
+// that is stable per name, a verifier whose exponentiations cost the same)
+// that no proof can satisfy.
+//
+// # Lockout
+//
+// Cognito's documented rule (developer guide, "User pool sign-in"): five
+// failed password attempts are allowed; then each failure locks the user
+// for 1 s, doubling with each further failure up to about 15 minutes;
+// attempts during a lockout fail with "Password attempts exceeded" and do
+// not extend it; fifteen minutes without a failure, or a success, reset the
+// count. The state lives in the user record and changes in optimistic
+// transactions, so it holds across nodes sharing one database.
+package auth

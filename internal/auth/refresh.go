@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/cirrohq/cirro/internal/token"
+)
+
+// refreshFlow is REFRESH_TOKEN_AUTH (and its older name REFRESH_TOKEN):
+// new ID and access tokens for the same session (origin_jti and auth_time
+// kept), from the user as they are now, and no new refresh token.
+// A client that rotates refresh tokens refreshes only through
+// GetTokensFromRefreshToken (developer guide, "Refresh tokens": rotation
+// "isn't compatible with the authentication flow REFRESH_TOKEN_AUTH").
+func (s *Service) refreshFlow(ctx context.Context, r *Request) (*Outcome, error) {
+	rt, err := r.Require("REFRESH_TOKEN")
+	if err != nil {
+		return nil, err
+	}
+	if token.RotationEnabled(r.Client) {
+		return nil, errRotationOn
+	}
+	toks, err := s.tokens.Refresh(ctx, token.RefreshRequest{
+		Token: rt, ClientID: deref(r.Client.ClientId), DeviceKey: r.Param("DEVICE_KEY"),
+		Prepare: func(ctx context.Context, g *token.Grant) (*token.Renewal, error) { return s.renew(ctx, r, g) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Tokens: toks}, nil
+}
+
+// renew is what a refresh adds to a valid refresh token, for
+// REFRESH_TOKEN_AUTH here and for GetTokensFromRefreshToken: SECRET_HASH
+// (computed, as the client computes it, over the username the token was
+// issued to; it is in r.Params for the flow), a user who may still sign in,
+// their current attributes and groups, and the token hooks.
+func (s *Service) renew(ctx context.Context, r *Request, g *token.Grant) (*token.Renewal, error) {
+	if err := s.checkSecretHash(r, g.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.getUser(ctx, g.PoolID, g.Sub)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errDisabled
+	}
+	sub, err := s.subject(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	ren := &token.Renewal{User: sub}
+	for _, h := range s.hooks {
+		if err := h.BeforeIssue(ctx, r, u, &ren.Customize); err != nil {
+			return nil, err
+		}
+	}
+	return ren, nil
+}

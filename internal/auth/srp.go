@@ -1,0 +1,208 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/pool"
+	"github.com/cirrohq/cirro/internal/srp"
+)
+
+const (
+	// secretBlockPurpose seals SECRET_BLOCK.
+	secretBlockPurpose = "srp-secret-block"
+	// decoyPurpose keys the stable fake salts and user ids of unknown users.
+	decoyPurpose = "srp-decoy"
+)
+
+// secretBlock is the state of one SRP attempt, sealed into SECRET_BLOCK:
+// the session key derived when the challenge was issued, and whom and
+// what it is for. Sub is empty for a decoy (an unknown user).
+type secretBlock struct {
+	ID       string    `json:"id"`
+	Sub      string    `json:"sub,omitempty"`
+	UserID   string    `json:"uid"`  // USER_ID_FOR_SRP, the name the key was made with
+	Name     string    `json:"name"` // USERNAME as the client sent it
+	Key      []byte    `json:"key"`
+	EventID  string    `json:"event"`
+	Expires  time.Time `json:"exp"`
+	ClientID string    `json:"client"`
+}
+
+// startSRP is USER_SRP_AUTH: the server's half of the exchange, at once,
+// since SRP_A arrives with the request. It answers PASSWORD_VERIFIER with
+// SALT, SRP_B, SECRET_BLOCK, USERNAME and USER_ID_FOR_SRP, the username
+// the client must hash the password with (a user may sign in with an
+// alias; the verifier was made for the username).
+func (s *Service) startSRP(ctx context.Context, r *Request) (*Outcome, error) {
+	name, err := r.Require("USERNAME")
+	if err != nil {
+		return nil, err
+	}
+	srpA, err := r.Require("SRP_A")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSecretHash(r, name); err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, r, name)
+	if err != nil {
+		return nil, err
+	}
+	poolID := deref(r.Pool.Id)
+	var salt, verifier []byte
+	block := secretBlock{ID: uuid.NewString(), Name: name, EventID: r.eventID, ClientID: deref(r.Client.ClientId),
+		Expires: r.now.Add(pool.ClientAuthSession(r.Client))}
+	if u != nil {
+		if err := refuseState(u); err != nil {
+			return nil, err
+		}
+		block.Sub, block.UserID = u.Sub, u.Username
+		// A user without a verifier (imported with a hash only) gets a
+		// decoy, fails the proof like a wrong password, and has one made
+		// at the next USER_PASSWORD_AUTH.
+		if len(u.Password.SRPVerifier) > 0 {
+			if salt, verifier, err = s.users.SRPVerifier(u); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		block.UserID = s.decoyUserID(r.Pool, name)
+	}
+	if verifier == nil {
+		salt, verifier = srp.Decoy(s.keys.MACKey(decoyPurpose), srp.PoolName(poolID), foldName(r.Pool, name))
+	}
+	srv, err := srp.NewServer(verifier)
+	if err != nil {
+		return nil, fmt.Errorf("auth: SRP verifier of %s: %w", block.Sub, err)
+	}
+	key, err := srv.Key(srpA)
+	if errors.Is(err, srp.ErrBadA) || errors.Is(err, srp.ErrZeroU) {
+		return nil, errBadSRPA
+	}
+	if err != nil {
+		return nil, err
+	}
+	block.Key = key[:]
+	sealed, err := s.sealBlock(r, &block)
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Challenge: &Challenge{
+		Name: cognitoidp.ChallengeNameTypePasswordVerifier, Stateless: true,
+		Parameters: map[string]string{
+			"SALT": srp.SaltHex(salt), "SRP_B": srv.PublicB(), "SECRET_BLOCK": sealed,
+			"USERNAME": block.UserID, "USER_ID_FOR_SRP": block.UserID,
+		},
+	}}, nil
+}
+
+// answerSRP is PASSWORD_VERIFIER: the client's HMAC under the session key
+// over pool name, USER_ID_FOR_SRP, the decoded SECRET_BLOCK and TIMESTAMP.
+func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
+	var sig, rawBlock, ts string
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"PASSWORD_CLAIM_SIGNATURE", &sig}, {"PASSWORD_CLAIM_SECRET_BLOCK", &rawBlock}, {"TIMESTAMP", &ts}} {
+		v, err := r.Require(p.name)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = v
+	}
+	blockBytes, b, err := s.openBlock(r, rawBlock)
+	if err != nil {
+		return nil, err
+	}
+	if name := r.Param("USERNAME"); name != b.UserID && name != b.Name {
+		return nil, errSessionInvalid
+	}
+	switch err := srp.CheckTimestamp(ts, r.now, s.maxSkew); {
+	case errors.Is(err, srp.ErrBadTimestamp):
+		return nil, errBadTimestamp
+	case err != nil:
+		return nil, errTimestampSkew
+	}
+	if err := s.checkUnspent(ctx, b.ID); err != nil {
+		return nil, err
+	}
+	r.eventID = b.EventID
+	r.Spend(b.ID, b.Expires)
+	key := srp.Key(b.Key)
+	poolName := srp.PoolName(deref(r.Pool.Id))
+	prove := func() (bool, error) { return key.Verify(poolName, b.UserID, blockBytes, ts, sig), nil }
+	if b.Sub == "" {
+		// The same work as a real proof; it cannot succeed.
+		return nil, s.unknownUser(ctx, r, b.Name, func() { prove() })
+	}
+	u, err := s.getUser(ctx, deref(r.Pool.Id), b.Sub)
+	if err != nil {
+		return nil, err
+	}
+	return s.passwordProof(ctx, r, u, prove)
+}
+
+func (s *Service) sealBlock(r *Request, b *secretBlock) (string, error) {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return "", fmt.Errorf("auth: encode secret block: %w", err)
+	}
+	ct := s.keys.Seal(secretBlockPurpose, data, sessionAD(deref(r.Pool.Id), deref(r.Client.ClientId)))
+	return base64.StdEncoding.EncodeToString(ct), nil
+}
+
+// openBlock opens PASSWORD_CLAIM_SECRET_BLOCK, returning also the decoded
+// bytes the client signed.
+func (s *Service) openBlock(r *Request, raw string) ([]byte, *secretBlock, error) {
+	ct, err := base64.StdEncoding.DecodeString(raw)
+	if err != nil {
+		return nil, nil, errSessionInvalid
+	}
+	data, err := s.keys.Open(secretBlockPurpose, ct, sessionAD(deref(r.Pool.Id), deref(r.Client.ClientId)))
+	if err != nil {
+		return nil, nil, errSessionInvalid
+	}
+	var b secretBlock
+	if err := json.Unmarshal(data, &b); err != nil || len(b.Key) != srp.KeySize {
+		return nil, nil, errSessionInvalid
+	}
+	if !r.now.Before(b.Expires) {
+		return nil, nil, errSessionExpired
+	}
+	return ct, &b, nil
+}
+
+// decoyUserID is the USER_ID_FOR_SRP of an unknown name: the name itself,
+// as for a real user of a pool whose usernames are what users type; in a
+// pool with UsernameAttributes, where real users' ids are their subs, a
+// UUID derived from the name, stable across attempts as a real one is.
+func (s *Service) decoyUserID(p *cognitoidp.UserPoolType, name string) string {
+	if len(p.UsernameAttributes) == 0 {
+		return name
+	}
+	mac := s.keys.MAC(decoyPurpose, []byte("uid\x00"+deref(p.Id)+"\x00"+foldName(p, name)))
+	id, _ := uuid.FromBytes(mac[:16])
+	// Shape it as a version 4 UUID like a real sub.
+	id[6] = id[6]&0x0f | 0x40
+	id[8] = id[8]&0x3f | 0x80
+	return id.String()
+}
+
+// foldName is a sign-in name as a case-insensitive pool compares it, so
+// that "Alice" and "alice" get the same decoy, as they would the same user.
+func foldName(p *cognitoidp.UserPoolType, name string) string {
+	if c := p.UsernameConfiguration; c != nil && c.CaseSensitive != nil && !*c.CaseSensitive {
+		return strings.ToLower(name)
+	}
+	return name
+}
