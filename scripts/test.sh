@@ -18,10 +18,10 @@ fi
 
 # End-to-end tests drive the real JavaScript client libraries; install them.
 echo "== npm ci (client libraries for interoperability tests)"
-for dir in internal/srp/testdata/js e2e/srp; do
+for dir in internal/srp/testdata/js e2e/srp internal/trigger/testdata/js; do
   npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 done
-export CIRRO_SRP_REQUIRE_NODE=1
+export CIRRO_SRP_REQUIRE_NODE=1 CIRRO_TRIGGER_REQUIRE_NODE=1
 
 echo "== go vet"
 go vet ./...

@@ -2,10 +2,12 @@ package api
 
 import (
 	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/identitypool"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/token"
+	"github.com/cirrohq/cirro/internal/trigger"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
@@ -15,6 +17,10 @@ type API struct {
 	Users  *user.Service
 	Tokens *token.Service
 	Auth   *auth.Service
+	// IdentityPools serves cognito-identity.
+	IdentityPools *identitypool.Service
+	// Triggers invokes the pools' Lambda triggers.
+	Triggers *trigger.Service
 }
 
 // IdentityProvider returns the cognito-idp operation table.
@@ -33,5 +39,5 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 
 // Identity returns the cognito-identity operation table.
 func (a *API) Identity() *cognitoidentity.Handlers {
-	return &cognitoidentity.Handlers{}
+	return a.identityHandlers()
 }

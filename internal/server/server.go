@@ -19,6 +19,7 @@ import (
 	"github.com/cirrohq/cirro/internal/delivery"
 	"github.com/cirrohq/cirro/internal/delivery/outbox"
 	"github.com/cirrohq/cirro/internal/delivery/outboxhttp"
+	"github.com/cirrohq/cirro/internal/identitypool"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
@@ -27,6 +28,8 @@ import (
 	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/store/backend"
 	"github.com/cirrohq/cirro/internal/token"
+	"github.com/cirrohq/cirro/internal/trigger"
+	"github.com/cirrohq/cirro/internal/trigger/authhook"
 	"github.com/cirrohq/cirro/internal/user"
 	"github.com/cirrohq/cirro/internal/wellknown"
 	"github.com/cirrohq/cirro/internal/wire"
@@ -133,12 +136,28 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	s.API = &api.API{
-		Pools:  pools,
-		Users:  users,
-		Tokens: tokens,
-		Auth:   signIn,
+	triggers, err := trigger.New(trigger.Config{Triggers: cfg.Triggers, Region: cfg.Region, Clock: clk, Logger: s.Log})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("triggers: %w", err)
 	}
+	// CUSTOM_AUTH is served once functions can be reached at all; without
+	// trigger configuration the flow stays unregistered.
+	authhook.Register(signIn, &authhook.Hooks{Triggers: triggers, Users: users, Store: s.Store}, triggers.Reachable())
+	identityPools, err := identitypool.New(identitypool.Config{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region,
+		AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, UserPools: tokens, STS: cfg.STS, Logger: s.Log})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("identity pools: %w", err)
+	}
+	s.API = &api.API{
+		Pools:    pools,
+		Users:    users,
+		Tokens:   tokens,
+		Auth:     signIn,
+		Triggers: triggers,
+	}
+	s.API.IdentityPools = identityPools
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)
 
@@ -191,6 +210,8 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 	})
 	mux.Handle("GET /metrics", metricsHandler(s.registry))
 	mux.Handle("GET /confirmUser", s.confirmLinkHandler())
+	// The identity pools' issuer: discovery document and JWKS.
+	mux.Handle("GET /identitypool/.well-known/", s.API.IdentityPools.DiscoveryHandler())
 	// Per-pool JWKS and discovery documents (/<poolId>/.well-known/…).
 	// A catch-all, since a pattern with a leading wildcard would conflict
 	// with the fixed paths above; unknown paths get a JSON 404.
