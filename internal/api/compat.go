@@ -20,7 +20,10 @@ const (
 // partial lists implemented operations that do not yet do everything
 // Cognito does, and what is missing. Implemented operations absent here
 // are complete as far as we know.
-var partial = merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, domainNotes, userNotes, authNotes, selfServiceNotes)
+var partial = map[string]map[string]string{
+	"cognito-idp":      merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, domainNotes, userNotes, authNotes, selfServiceNotes, mfaNotes, deviceNotes),
+	"cognito-identity": identityNotes,
+}
 
 func merge(ms ...map[string]string) map[string]string {
 	out := map[string]string{}
@@ -51,12 +54,12 @@ var Features = []Feature{
 	{"/healthz, /readyz, Prometheus /metrics", Works, "request count and latency per operation and outcome"},
 	{"Sign-up, confirmation, admin user management", NotYet, ""},
 	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", NotYet, ""},
-	{"MFA (SMS, email, TOTP) and devices", NotYet, ""},
+	{"MFA (SMS, email, TOTP) and devices", Works, "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP; remembered devices with device SRP"},
 	{"Lambda triggers", NotYet, ""},
 	{"OAuth2/OIDC endpoints and hosted UI", NotYet, ""},
 	{"Federation (OIDC, SAML, social)", NotYet, ""},
 	{"CloudFormation templates (cdk synth)", NotYet, ""},
-	{"Identity pools and credentials", NotYet, ""},
+	{"Identity pools and credentials", Partial, "credentials need an STS endpoint (sts.endpoint); OpenID token issuer is <public-url>/identitypool"},
 }
 
 // CompatibilityDoc renders docs/compatibility.md from the operation tables.
@@ -84,7 +87,7 @@ func CompatibilityDoc(services map[string][]shape.Operation) string {
 			st, note := NotYet, ""
 			if op.Implemented {
 				st = Works
-				if n, ok := partial[op.Name]; ok {
+				if n, ok := partial[svc][op.Name]; ok {
 					st, note = Partial, n
 				}
 			}

@@ -1,14 +1,11 @@
 package api
 
 import (
-	"maps"
-
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 )
 
 // identityNotes lists identity pool operations that are only partly
-// done. Tagging operations share their names with cognito-idp's, and the
-// notes are keyed by name, so they have none here.
+// done.
 var identityNotes = map[string]string{
 	"GetId": "logins from cirro user pools and OpenID Connect providers (OIDC ARNs, Google, Sign in with Apple); " +
 		"Facebook, Amazon, Twitter, Digits and SAML logins are refused; OIDC providers named by ARN are trusted for any audience",
@@ -21,8 +18,6 @@ var identityNotes = map[string]string{
 
 // The notes join the compatibility table's (compat.go) from here, so that
 // this family's registration stays in one file.
-func init() { maps.Copy(partial, identityNotes) }
-
 // identityHandlers registers the cognito-identity operations.
 func (a *API) identityHandlers() *cognitoidentity.Handlers {
 	s := a.IdentityPools

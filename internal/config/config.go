@@ -55,6 +55,8 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is text or json.
 	LogFormat string `yaml:"log_format"`
+	// TLS serves HTTPS (see TLSConfig).
+	TLS TLSConfig `yaml:"tls"`
 }
 
 // AccessKey is one IAM credential and its grant.

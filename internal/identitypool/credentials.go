@@ -31,7 +31,7 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *cognitoiden
 	var tok string
 	if len(g.logins) == 1 && g.logins[0].openID != nil {
 		tok = g.logins[0].raw
-	} else if tok, err = s.mint(ctx, g.pool.id(), g.identity, amrOf(g.pool.id(), g.logins), s.sessionTags(g.pool, g.logins), openIDTokenTTL); err != nil {
+	} else if tok, err = s.tokenFor(ctx, g); err != nil {
 		return nil, err
 	}
 	c, err := s.sts.assume(ctx, role, tok)

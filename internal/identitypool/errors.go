@@ -44,6 +44,7 @@ const (
 	msgDeveloperLoginPublic  = "Developer provider logins are accepted only by GetOpenIdTokenForDeveloperIdentity."
 	msgTooManyLogins         = "An identity can have at most 20 linked logins."
 	msgOneLoginPerProvider   = "The identity is already linked to another user of %s."
+	msgTwoUsersOfProvider    = "The logins name two users of %s."
 	msgUnverifiableProvider  = "Invalid login token. cirro verifies OpenID Connect ID tokens only and cannot verify %s tokens."
 	msgSAMLUnsupported       = "Invalid login token. cirro does not verify SAML assertions."
 	msgNoSTS                 = "cirro has no STS endpoint configured (sts.endpoint), so it issues no AWS credentials; GetOpenIdToken works without one."

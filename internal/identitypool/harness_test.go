@@ -121,6 +121,8 @@ func (h *harness) pool(t *testing.T, edit func(*cognitoidentity.CreateIdentityPo
 	return *p.IdentityPoolId
 }
 
+func ptr[T any](v T) *T { return &v }
+
 func wantCode(t *testing.T, err error, code errs.Code) {
 	t.Helper()
 	if !errs.Is(err, code) {

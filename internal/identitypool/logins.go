@@ -66,7 +66,8 @@ const (
 // verifyLogins verifies every login of a request, in provider order, and
 // fails on the first that does not verify. Tokens are checked outside
 // any transaction: an OpenID Connect provider may have to be asked for
-// its keys.
+// its keys. A provider named twice (a user pool under both spellings)
+// counts once, and must name one user.
 func (s *Service) verifyLogins(ctx context.Context, p *poolDoc, logins map[string]string, policy loginPolicy) ([]*login, error) {
 	out := make([]*login, 0, len(logins))
 	for _, key := range slices.Sorted(maps.Keys(logins)) {
@@ -77,7 +78,13 @@ func (s *Service) verifyLogins(ctx context.Context, p *poolDoc, logins map[strin
 		if l.openID != nil && len(logins) > 1 {
 			return nil, notAuthorized(msgCognitoTokenNotAlone)
 		}
-		out = append(out, l)
+		i := slices.IndexFunc(out, func(x *login) bool { return x.provider.name == l.provider.name })
+		switch {
+		case i < 0:
+			out = append(out, l)
+		case out[i].subject != l.subject:
+			return nil, invalidParameter(msgTwoUsersOfProvider, l.provider.name)
+		}
 	}
 	return out, nil
 }

@@ -118,11 +118,17 @@ func (s *Service) GetOpenIdToken(ctx context.Context, in *cognitoidentity.GetOpe
 	if err != nil {
 		return nil, err
 	}
-	tok, err := s.mint(ctx, g.pool.id(), g.identity, amrOf(g.pool.id(), g.logins), s.sessionTags(g.pool, g.logins), openIDTokenTTL)
+	tok, err := s.tokenFor(ctx, g)
 	if err != nil {
 		return nil, err
 	}
 	return &cognitoidentity.GetOpenIdTokenResponse{IdentityId: &g.identity, Token: &tok}, nil
+}
+
+// tokenFor is the identity token of a grant: its amr and principal tags
+// come from the logins the request proved.
+func (s *Service) tokenFor(ctx context.Context, g *grant) (string, error) {
+	return s.mint(ctx, g.pool.id(), g.identity, amrOf(g.pool.id(), g.logins), s.sessionTags(g.pool, g.logins), openIDTokenTTL)
 }
 
 // checkClassicFlow refuses the basic flow where the pool turned it off.

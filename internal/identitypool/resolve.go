@@ -187,9 +187,13 @@ func (s *Service) authorize(ctx context.Context, identityID string, logins map[s
 		return nil, err
 	}
 	if len(verified) == 1 && verified[0].openID != nil {
-		// cirro's own token proves the identity it was issued for.
+		// cirro's own token proves the identity it was issued for, as a
+		// guest or authenticated, as its amr says.
 		if verified[0].subject != identityID {
 			return nil, notAuthorized(msgCognitoTokenNotYours)
+		}
+		if !authenticated(verified) && !p.allowsUnauthenticated() {
+			return nil, notAuthorized(msgUnauthenticated)
 		}
 		return &grant{pool: p, identity: identityID, logins: verified}, nil
 	}

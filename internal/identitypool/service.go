@@ -136,5 +136,3 @@ func decode(rec *store.Record, v any) error {
 	}
 	return nil
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -19,9 +19,12 @@ import (
 	"github.com/cirrohq/cirro/internal/delivery"
 	"github.com/cirrohq/cirro/internal/delivery/outbox"
 	"github.com/cirrohq/cirro/internal/delivery/outboxhttp"
+	"github.com/cirrohq/cirro/internal/device"
 	"github.com/cirrohq/cirro/internal/identitypool"
+	"github.com/cirrohq/cirro/internal/mfa"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/oauth"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
@@ -31,7 +34,6 @@ import (
 	"github.com/cirrohq/cirro/internal/trigger"
 	"github.com/cirrohq/cirro/internal/trigger/authhook"
 	"github.com/cirrohq/cirro/internal/user"
-	"github.com/cirrohq/cirro/internal/wellknown"
 	"github.com/cirrohq/cirro/internal/wire"
 )
 
@@ -63,6 +65,11 @@ type Server struct {
 	registry *prometheus.Registry
 	httpSrv  *http.Server
 	ownStore bool
+
+	// wellKnown serves the pools' discovery documents and JWKS; domains
+	// serves the pools' domains (OAuth endpoints, hosted pages).
+	wellKnown http.Handler
+	domains   *oauth.Handler
 }
 
 // New assembles a server from a checked configuration.
@@ -144,6 +151,13 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	// CUSTOM_AUTH is served once functions can be reached at all; without
 	// trigger configuration the flow stays unregistered.
 	authhook.Register(signIn, &authhook.Hooks{Triggers: triggers, Users: users, Store: s.Store}, triggers.Reachable())
+	// MFA and remembered devices: device authentication around the MFA
+	// step, as Cognito orders them (device.Service.Register).
+	secondFactors := &mfa.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users, Auth: signIn}
+	devices := &device.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Auth: signIn}
+	secondFactors.Register(signIn)
+	devices.Register(signIn, secondFactors.Step())
+	users.OnDelete = append(users.OnDelete, devices.DeleteUserDevices)
 	identityPools, err := identitypool.New(identitypool.Config{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region,
 		AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, UserPools: tokens, STS: cfg.STS, Logger: s.Log})
 	if err != nil {
@@ -155,9 +169,15 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Users:    users,
 		Tokens:   tokens,
 		Auth:     signIn,
+		MFA:      secondFactors,
+		Devices:  devices,
 		Triggers: triggers,
 	}
 	s.API.IdentityPools = identityPools
+	if err := s.mountDomains(pools, users, tokens, signIn); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)
 
@@ -174,6 +194,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	identity := s.API.Identity()
 	edge := wire.New(wire.Config{
 		Services: []wire.Service{
+			s.stackService(),
 			{TargetPrefix: cognitoidp.TargetPrefix, SigningName: cognitoidp.SigningName, Operations: idp.Operations(),
 				ScopeARN: s.API.Pools.PoolARN},
 			{TargetPrefix: cognitoidentity.TargetPrefix, SigningName: cognitoidentity.SigningName, Operations: identity.Operations(),
@@ -215,11 +236,15 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 	// Per-pool JWKS and discovery documents (/<poolId>/.well-known/…).
 	// A catch-all, since a pattern with a leading wildcard would conflict
 	// with the fixed paths above; unknown paths get a JSON 404.
-	mux.Handle("GET /", wellknown.New(s.tokens, wellknown.WithLogger(s.Log)))
+	mux.Handle("GET /", s.wellKnown)
+	// UICustomization logos, at the ImageUrl the control plane gives out.
+	mux.Handle("GET /ui-assets/", s.domains.LogoHandler())
 	if s.Config.ServeOutbox() {
 		mux.Handle("GET /_cirro/", outboxhttp.Handler(s.Outbox))
 	}
-	return mux
+	// Requests for a pool's domain (by host name, or /domain/<prefix>/…
+	// and /<poolId>/oauth2/… paths) go to the domain; the rest to mux.
+	return s.domains.Wrap(mux)
 }
 
 // Serve accepts connections on l until ctx is cancelled, then shuts down

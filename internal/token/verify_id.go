@@ -24,8 +24,8 @@ const (
 	msgLoginUnverifiable = "Invalid login token. Couldn't verify signed token."
 	msgLoginNoAudience   = "Invalid login token. Missing a required claim: aud"
 	msgLoginNotID        = "Invalid login token. Not a valid OpenId Connect identity token." // ours
-	msgLoginRevoked      = "Invalid login token. The token has been revoked."               // ours
-	msgLoginClientGone   = "Invalid login token. The token's app client does not exist."    // ours
+	msgLoginRevoked      = "Invalid login token. The token has been revoked."                // ours
+	msgLoginClientGone   = "Invalid login token. The token's app client does not exist."     // ours
 )
 
 // IDClaims are a verified ID token's claims.
