@@ -2,7 +2,9 @@ package api
 
 import (
 	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/device"
 	"github.com/cirrohq/cirro/internal/identitypool"
+	"github.com/cirrohq/cirro/internal/mfa"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
@@ -17,6 +19,9 @@ type API struct {
 	Users  *user.Service
 	Tokens *token.Service
 	Auth   *auth.Service
+	// MFA and Devices are the second factors and device tracking.
+	MFA     *mfa.Service
+	Devices *device.Service
 	// IdentityPools serves cognito-identity.
 	IdentityPools *identitypool.Service
 	// Triggers invokes the pools' Lambda triggers.
@@ -34,6 +39,8 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerUsers(h)
 	a.registerAuth(h)
 	a.registerSelfService(h)
+	a.registerMFA(h)
+	a.registerDevices(h)
 	return h
 }
 

@@ -24,6 +24,8 @@ var (
 	// ErrSessionInvalid is a session, or a value sealed in it, that does
 	// not match the answer.
 	ErrSessionInvalid = errSessionInvalid
+	// ErrBadSRPA is an SRP_A that is no SRP public value (device SRP).
+	ErrBadSRPA = errBadSRPA
 )
 
 // DataDeviceKey names the Challenge.Data entry that carries the

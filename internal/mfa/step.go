@@ -1,0 +1,77 @@
+package mfa
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/user"
+)
+
+// dataChoices is the Session data of SELECT_MFA_TYPE: the factors offered.
+const dataChoices = "choices"
+
+// step asks for a second factor once the sign-in has passed its first.
+type step struct{ s *Service }
+
+// settled are the challenges after which no MFA is asked: a factor
+// answered (or set up), or a remembered device authenticated in its
+// place, which internal/device asks only when the device may stand in
+// for MFA.
+var settled = []string{
+	cognitoidp.ChallengeNameTypeSmsMfa, cognitoidp.ChallengeNameTypeEmailOtp,
+	cognitoidp.ChallengeNameTypeSoftwareTokenMfa, cognitoidp.ChallengeNameTypeMfaSetup,
+	cognitoidp.ChallengeNameTypeDevicePasswordVerifier,
+}
+
+// Next asks the challenge the pool's configuration and the user's factors
+// call for (config.decide), or nothing.
+func (st step) Next(ctx context.Context, r *auth.Request, u *user.User, passed []string) (*auth.Challenge, error) {
+	if slices.ContainsFunc(passed, func(p string) bool { return slices.Contains(settled, p) }) {
+		return nil, nil
+	}
+	c, err := st.s.config(ctx, u.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	name, offer := c.decide(u)
+	switch name {
+	case "":
+		return nil, nil
+	case cognitoidp.ChallengeNameTypeMfaSetup:
+		return &auth.Challenge{Name: name, Parameters: params(u, "MFAS_CAN_SETUP", offer), Data: r.CarryData(nil)}, nil
+	case cognitoidp.ChallengeNameTypeSelectMfaType:
+		return &auth.Challenge{
+			Name: name, Parameters: params(u, "MFAS_CAN_CHOOSE", offer),
+			Data: r.CarryData(map[string]string{dataChoices: strings.Join(offer, ",")}),
+		}, nil
+	}
+	return st.s.challenge(ctx, r, c, u, name)
+}
+
+// challenge asks u for factor: a TOTP code, or a code it sends now.
+func (s *Service) challenge(ctx context.Context, r *auth.Request, c *config, u *user.User, factor string) (*auth.Challenge, error) {
+	ch := &auth.Challenge{Name: factor, User: u, Parameters: map[string]string{"USER_ID_FOR_SRP": u.Username}}
+	if factor == TOTP {
+		ch.Data = r.CarryData(nil)
+		return ch, nil
+	}
+	data, delivery, err := s.sendCode(ctx, c, u, factor, r.Now())
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(ch.Parameters, delivery)
+	ch.Data = r.CarryData(data)
+	return ch, nil
+}
+
+// params are the parameters of SELECT_MFA_TYPE and MFA_SETUP: the factors
+// as a JSON array, as Cognito sends them ("[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]").
+func params(u *user.User, name string, factors []string) map[string]string {
+	list, _ := json.Marshal(append([]string{}, factors...)) // "[]", never "null"; a []string always marshals
+	return map[string]string{name: string(list), "USER_ID_FOR_SRP": u.Username}
+}

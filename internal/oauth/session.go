@@ -1,0 +1,108 @@
+package oauth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/store"
+)
+
+// KindSession is the record kind of single sign-on sessions; the id is
+// the SHA-256 of the cookie, so the database holds no usable cookie.
+const KindSession = "oauthsession"
+
+// SessionLifetime is how long a hosted UI session signs a browser in
+// without a password: Cognito's managed login session lasts an hour
+// (developer guide, "Managed login": "the session cookie … is valid for
+// 1 hour").
+const SessionLifetime = time.Hour
+
+type sessionDoc struct {
+	Pool     string    `json:"pool"`
+	Sub      string    `json:"sub"`
+	Username string    `json:"username"`
+	AuthTime time.Time `json:"auth_time"`
+	Expires  time.Time `json:"expires"`
+}
+
+func hashID(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// startSession records a signed-in browser and sets its cookie. A session
+// cookie the browser already had is ended first, so that signing in as
+// someone else leaves nothing of the previous user behind.
+func (h *Handler) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *auth.HostedUser) error {
+	s := siteOf(r)
+	h.endSession(ctx, w, r)
+	value := randomToken()
+	now := h.clock.Now()
+	doc := sessionDoc{Pool: s.poolID, Sub: u.Sub, Username: u.Username, AuthTime: u.AuthTime, Expires: now.Add(SessionLifetime)}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	err = h.store.Write(ctx, func(tx store.Tx) error {
+		return tx.Insert(ctx, &store.Record{Kind: KindSession, ID: hashID(value), Scope: s.poolID, Data: data, Expires: doc.Expires})
+	})
+	if err != nil {
+		return fmt.Errorf("oauth: start session: %w", err)
+	}
+	s.setCookie(w, sessionCookie, value, int(SessionLifetime/time.Second))
+	return nil
+}
+
+// currentSession returns the browser's live session on this pool, nil
+// when it has none.
+func (h *Handler) currentSession(ctx context.Context, r *http.Request) (*sessionDoc, error) {
+	s := siteOf(r)
+	value := s.cookie(r, sessionCookie)
+	if value == "" {
+		return nil, nil
+	}
+	var doc sessionDoc
+	err := h.store.Read(ctx, func(tx store.Tx) error {
+		rec, err := tx.Get(ctx, KindSession, hashID(value))
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(rec.Data, &doc)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case doc.Pool != s.poolID || !h.clock.Now().Before(doc.Expires):
+		return nil, nil
+	}
+	return &doc, nil
+}
+
+// endSession forgets the browser's session, here and in the store.
+func (h *Handler) endSession(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	s := siteOf(r)
+	value := s.cookie(r, sessionCookie)
+	if value == "" {
+		return
+	}
+	err := h.store.Write(ctx, func(tx store.Tx) error {
+		err := tx.Delete(ctx, KindSession, hashID(value))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		h.log.ErrorContext(ctx, "oauth: end session", "err", err)
+	}
+	s.setCookie(w, sessionCookie, "", -1)
+}
