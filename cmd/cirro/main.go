@@ -2,6 +2,9 @@
 // Cognito user pool and identity pool APIs.
 //
 //	cirro serve [flags]     start the server
+//	cirro apply [flags]     apply CloudFormation templates to a running server
+//	cirro export [flags]    write a running server's configuration as a template
+//	cirro outputs [flags]   print a stack's outputs
 //	cirro version           print the version
 package main
 
@@ -22,6 +25,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "apply", "export", "outputs":
+		err = remoteCommand(os.Args[1], os.Args[2:])
 	case "version", "--version":
 		fmt.Println("cirro", version)
 	case "help", "-h", "--help":
@@ -42,6 +47,9 @@ func usage() {
 
 commands:
   serve     start the server (cirro serve -h for flags)
+  apply     apply CloudFormation templates (cdk synth output) to a running server
+  export    write a running server's configuration as a template
+  outputs   print the outputs of a stack applied to a running server
   version   print the version
 `)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,9 @@ func serve(args []string) error {
 	logLevel := fs.String("log-level", cfg.LogLevel, "debug, info, warn or error")
 	logFormat := fs.String("log-format", cfg.LogFormat, "text or json")
 	grace := fs.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
+	tlsKey := fs.String("tls-key", "", "PEM private key file of --tls-cert")
+	tlsDev := fs.Bool("tls-dev", false, "serve HTTPS with a self-signed development certificate generated at start")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,6 +63,12 @@ func serve(args []string) error {
 			cfg.LogLevel = *logLevel
 		case "log-format":
 			cfg.LogFormat = *logFormat
+		case "tls-cert":
+			cfg.TLS.CertFile = *tlsCert
+		case "tls-key":
+			cfg.TLS.KeyFile = *tlsKey
+		case "tls-dev":
+			cfg.TLS.Dev = *tlsDev
 		}
 	})
 	log, err := newLogger(cfg.LogLevel, cfg.LogFormat)
@@ -66,6 +76,14 @@ func serve(args []string) error {
 		return err
 	}
 	slog.SetDefault(log)
+
+	if err := cfg.PrepareTLS(); err != nil {
+		return err
+	}
+	tlsConf, fingerprint, err := cfg.ServerTLS(time.Now())
+	if err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -77,6 +95,10 @@ func serve(args []string) error {
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if tlsConf != nil {
+		l = tls.NewListener(l, tlsConf)
+		log.Info("serving HTTPS", "dev_certificate", cfg.TLS.Dev, "sha256", fingerprint)
 	}
 	log.Info("cirro listening", "addr", l.Addr().String(), "public_url", srv.Config.PublicURL, "region", cfg.Region, "version", version)
 	return srv.Serve(ctx, l, *grace)

@@ -42,6 +42,9 @@ func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 		}
 		return "SELECT " + Columns + " FROM records r WHERE 1 = 0", nil, nil
 	}
+	if q.KeyName != "" && !q.Prefix {
+		return exactKeySQL(q, ph, count), exactKeyArgs(q, count), nil
+	}
 	var b strings.Builder
 	var args []any
 	arg := func(v any) string {
