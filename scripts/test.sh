@@ -18,10 +18,13 @@ fi
 
 # End-to-end tests drive the real JavaScript client libraries; install them.
 echo "== npm ci (client libraries for interoperability tests)"
-for dir in internal/srp/testdata/js e2e/srp internal/trigger/testdata/js; do
+for dir in internal/srp/testdata/js e2e/srp internal/trigger/testdata/js e2e/browser e2e/mfa; do
   npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 done
 export CIRRO_SRP_REQUIRE_NODE=1 CIRRO_TRIGGER_REQUIRE_NODE=1
+# The hosted pages are tested in Debian's headless Chromium.
+bash e2e/browser/setup.sh
+export CIRRO_BROWSER_REQUIRE=1
 
 echo "== go vet"
 go vet ./...

@@ -129,9 +129,8 @@ func applyTemplates(ctx context.Context, srv *server.Server, tpls []stackTemplat
 	host, _ := os.Hostname()
 	e := &template.Engine{
 		Cloud:   template.NewLocal(srv.API.IdentityProvider(), srv.API.Identity()),
-		States:  &template.StoreStates{Store: srv.Store, Clock: clock.Real{}},
+		States:  &template.StoreStates{Store: srv.Store, Clock: clock.Real{}, Keys: srv.Keys},
 		Env:     template.Env{Region: srv.Config.Region, AccountID: srv.Config.AccountID, PublicURL: srv.Config.PublicURL},
-		Clock:   clock.Real{},
 		Lambdas: lambdas,
 		Owner:   fmt.Sprintf("cirro serve on %s (pid %d)", host, os.Getpid()),
 	}
@@ -249,7 +248,7 @@ func runApply(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		e := &template.Engine{
-			Cloud: remote.NewCloud(cfg), States: states, Env: env, Clock: clock.Real{},
+			Cloud: remote.NewCloud(cfg), States: states, Env: env,
 			Owner: fmt.Sprintf("cirro apply on %s (pid %d)", host, os.Getpid()),
 			Log:   func(line string) { fmt.Fprintln(stdout, "  "+line) },
 		}
@@ -280,4 +279,18 @@ func printOutputs(w io.Writer, outs []template.OutputValue) {
 	for _, o := range outs {
 		fmt.Fprintf(w, "%s\t%s\n", o.Key, o.Value)
 	}
+}
+
+// prepare loads the --template files and routes their --lambda functions
+// in cfg, before the server is assembled.
+func (tf *templateFlags) prepare(cfg *config.Config) ([]stackTemplate, map[string]string, error) {
+	tpls, err := tf.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	lambdas, err := tf.lambdas()
+	if err != nil {
+		return nil, nil, err
+	}
+	return tpls, lambdas, routeLambdas(cfg, tpls, lambdas)
 }

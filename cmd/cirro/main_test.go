@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,15 +50,15 @@ func TestStaticBinaryServesTheSDK(t *testing.T) {
 	work := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--addr", addr)
 	cmd.Dir = work // default store and key go to ./.cirro here
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill() })
-	waitHealthy(t, "http://"+addr, done, &logs)
+	waitHealthy(t, "http://"+addr, done, logs)
 
 	idp := cip.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
@@ -124,4 +125,23 @@ func waitHealthy(t *testing.T, base string, done chan error, logs fmt.Stringer) 
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("cirro did not become ready\n%s", logs.String())
+}
+
+// syncBuffer collects the child's output; the child writes while the test
+// reads, so access is locked.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -34,6 +34,7 @@ func serve(args []string) error {
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "PEM private key file of --tls-cert")
 	tlsDev := fs.Bool("tls-dev", false, "serve HTTPS with a self-signed development certificate generated at start")
+	tf := templateFlagsFor(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +86,10 @@ func serve(args []string) error {
 		return err
 	}
 
+	tpls, lambdas, err := tf.prepare(&cfg)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv, err := server.New(ctx, cfg, server.Options{Logger: log})
@@ -92,6 +97,9 @@ func serve(args []string) error {
 		return err
 	}
 	defer srv.Close()
+	if err := applyTemplates(ctx, srv, tpls, lambdas, log); err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

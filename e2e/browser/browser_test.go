@@ -179,6 +179,14 @@ func TestHostedPagesInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An invited user, without the required name, with a temporary password.
+	_, err = idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &main.id, Username: aws.String("clara@example.com"),
+		TemporaryPassword: aws.String("Temp-0rary-pw!"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("clara@example.com")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	artifacts := os.Getenv("CIRRO_BROWSER_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = filepath.Join(dir, "artifacts")
@@ -198,7 +206,11 @@ func TestHostedPagesInChromium(t *testing.T) {
 			"username": "zoe@example.com", "email": "zoe@example.com", "password": "Tr1cky-Parrot!",
 			"newPassword": "Brand-New-Pa55!", "attributes": map[string]string{"Full name": "Zoe Heriot"},
 		},
-		"mfa": map[string]any{"authorizeURL": mfaURL, "username": mfaUser, "password": mfaPassword, "logoutURL": secure.logout()},
+		"invited": map[string]any{
+			"username": "clara@example.com", "temporaryPassword": "Temp-0rary-pw!", "password": "Clara-0swald!", "name": "Clara Oswald",
+		},
+		"badRedirectURL": strings.Replace(resetURL, url.QueryEscape(callback), url.QueryEscape("https://evil.example/steal"), 1),
+		"mfa":            map[string]any{"authorizeURL": mfaURL, "username": mfaUser, "password": mfaPassword, "logoutURL": secure.logout()},
 	}
 	res := runFlow(t, dir, input)
 	for _, p := range res.Pages {
@@ -244,6 +256,9 @@ func TestHostedPagesInChromium(t *testing.T) {
 	redeem(main, "signUp", signUpVerifier, "zoe@example.com")
 	redeem(main, "reset", resetVerifier, "zoe@example.com")
 	redeem(secure, "mfa", mfaVerifier, mfaUser)
+	if !strings.HasPrefix(res.Callbacks["invited"], callback+"?code=") {
+		t.Errorf("the invited user's sign-in ended at %q", res.Callbacks["invited"])
+	}
 	if res.Callbacks["logout"] != signedOut {
 		t.Errorf("sign-out landed on %q", res.Callbacks["logout"])
 	}

@@ -153,6 +153,32 @@ async function run(context) {
   await page.goto(cfg.logoutURL);
   await page.waitForURL(cfg.callbackPrefix + '**');
 
+  // A user created by an administrator chooses a password on first
+  // sign-in, and supplies the required attribute they lack.
+  if (cfg.invited) {
+    const v = cfg.invited;
+    await page.goto(cfg.authorizeURL2);
+    await page.getByLabel(cfg.usernameLabel, { exact: true }).fill(v.username);
+    await page.getByLabel('Password', { exact: true }).fill(v.temporaryPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('Full name').fill(v.name);
+    await page.getByLabel('New password', { exact: true }).fill(v.password);
+    await page.getByLabel('Confirm new password').fill(v.password);
+    await capture(page, 'new-password-required');
+    const cb = callbackWaiter(page);
+    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    out.callbacks.invited = await cb;
+    await page.goto(cfg.logoutURL);
+    await page.waitForURL(cfg.callbackPrefix + '**');
+  }
+
+  // A request with a redirect URI the client did not register gets an
+  // error page, not a redirect.
+  await page.goto(cfg.badRedirectURL);
+  await page.getByRole('heading', { name: 'Something went wrong' }).waitFor();
+  await capture(page, 'error-unregistered-redirect');
+
   // TOTP MFA: setting up an authenticator from the QR page, then signing
   // in with a code.
   if (cfg.mfa) {
@@ -164,14 +190,14 @@ async function run(context) {
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
     await capture(page, 'totp-setup');
-    const secret = (await page.locator('code.secret').textContent()).trim();
+    const secret = (await page.locator('code.secret').textContent()).replace(/\s+/g, '');
     const setupStep = Math.floor(Date.now() / 30000);
     await page.getByLabel('Code from your authenticator app').fill(totp(secret));
     await page.getByLabel('Device name').fill('Test phone');
     let cb = callbackWaiter(page);
     await page.getByRole('button', { name: 'Verify and continue' }).click();
     out.callbacks.mfaSetup = await cb;
-    await page.goto(cfg.logoutURL);
+    await page.goto(m.logoutURL);
     await page.waitForURL(cfg.callbackPrefix + '**');
 
     // A code is accepted once: wait for the next 30-second step.

@@ -167,7 +167,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 		}
 	}
 	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("carol"), TemporaryPassword: aws.String(temporary),
-		MessageAction: types.MessageActionTypeSuppress,
+		MessageAction:  types.MessageActionTypeSuppress,
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("carol@example.com")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,22 +4,19 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // authNotes lists sign-in operations that are only partly done.
 var authNotes = map[string]string{
-	"InitiateAuth": "USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH/REFRESH_TOKEN; no CUSTOM_AUTH or USER_AUTH yet, " +
-		"no MFA challenges or remembered devices yet, no Lambda triggers; SECRET_HASH is checked against the client's primary secret only",
-	"AdminInitiateAuth": "USER_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH/ADMIN_NO_SRP_AUTH, REFRESH_TOKEN_AUTH/REFRESH_TOKEN; no CUSTOM_AUTH or USER_AUTH yet, " +
-		"no MFA challenges or remembered devices yet, no Lambda triggers",
-	"RespondToAuthChallenge":      "PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED; MFA, device and custom challenges come with their issues",
-	"AdminRespondToAuthChallenge": "PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED; MFA, device and custom challenges come with their issues",
-	"AdminListUserAuthEvents": "records every password sign-in whether or not threat protection is on (Cognito answers UserPoolAddOnNotEnabledException without it); " +
+	"InitiateAuth":      "no USER_AUTH (choice-based sign-in); SECRET_HASH is checked against the client's primary secret only",
+	"AdminInitiateAuth": "no USER_AUTH (choice-based sign-in); SECRET_HASH is checked against the client's primary secret only",
+	"RespondToAuthChallenge": "no SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP or WEB_AUTHN (the challenges of USER_AUTH); " +
+		"a NEW_PASSWORD_REQUIRED answer writes its userAttributes before the new password, so a failure in between leaves them set",
+	"AdminRespondToAuthChallenge": "no SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP or WEB_AUTHN (the challenges of USER_AUTH); " +
+		"a NEW_PASSWORD_REQUIRED answer writes its userAttributes before the new password, so a failure in between leaves them set",
+	"AdminListUserAuthEvents": "records every sign-in whether or not threat protection is on (Cognito answers UserPoolAddOnNotEnabledException without it); " +
 		"no risk assessment: every event is NoRisk",
-	"UpdateAuthEventFeedback": "cirro sends no risk notifications, so feedback tokens come only from the auth service's FeedbackToken",
+	"UpdateAuthEventFeedback": "cirro sends no risk notifications; feedback tokens come from the auth service (auth.Service.FeedbackToken)",
 }
 
 func (a *API) registerAuth(h *cognitoidp.Handlers) {
 	s := a.Auth
-	if s == nil {
-		return
-	}
 	h.InitiateAuth = s.InitiateAuth
 	h.AdminInitiateAuth = s.AdminInitiateAuth
 	h.RespondToAuthChallenge = s.RespondToAuthChallenge

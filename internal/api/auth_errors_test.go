@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -132,12 +131,6 @@ func TestSignInErrors(t *testing.T) {
 		{"refresh token of another client", "NotAuthorizedException", "Invalid Refresh Token.", initiate(hiding, types.AuthFlowTypeRefreshTokenAuth, "REFRESH_TOKEN", rt)},
 		{"REFRESH_TOKEN_AUTH with rotation", "InvalidParameterException", "GetTokensFromRefreshToken",
 			initiate(rotating, types.AuthFlowTypeRefreshTokenAuth, "REFRESH_TOKEN", rt)},
-		{"unsupported challenge", "InvalidParameterException", "SMS_MFA",
-			func() error {
-				_, err := idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ChallengeName: types.ChallengeNameTypeSmsMfa, ClientId: &clientID,
-					ChallengeResponses: map[string]string{"USERNAME": "amy", "SMS_MFA_CODE": "123456"}, Session: aws.String(strings.Repeat("x", 40))})
-				return err
-			}},
 	} {
 		t.Run(r.name, func(t *testing.T) { wantCognitoErr(t, r.call(), r.code, r.msg) })
 	}

@@ -275,3 +275,43 @@ func TestSignInSecretHash(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// In a pool whose usernames are email addresses, the username is the sub:
+// SRP names it as USER_ID_FOR_SRP, and the tokens carry it as username.
+func TestSignInEmailUsernamePool(t *testing.T) {
+	clk := familyClock()
+	c := cirrotest.Start(t, cirrotest.WithClock(clk))
+	idp := c.IdentityProvider()
+	ctx := context.Background()
+	poolID := newFamilyPool(t, idp, func(in *cip.CreateUserPoolInput) {
+		in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+	})
+	clientID, _ := appClient(t, idp, poolID, allFlows, hidingUsers)
+	out, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("eve@example.com"),
+		MessageAction: types.MessageActionTypeSuppress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := aws.ToString(out.User.Username)
+	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &sub, Password: aws.String(userPassword), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srpSignIn(idp, poolID, clientID, "eve@example.com", userPassword, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := checkTokens(t, res.AuthenticationResult, sub, true)
+	if id["sub"] != sub || id["email"] != "eve@example.com" {
+		t.Fatalf("ID token %v", id)
+	}
+	// An unknown address gets a decoy that looks the same: a sub-shaped id.
+	cl := srptest.NewClient(poolID, userPassword)
+	start, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserSrpAuth, ClientId: &clientID,
+		AuthParameters: map[string]string{"USERNAME": "nobody@example.com", "SRP_A": cl.SRPA()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := start.ChallengeParameters["USER_ID_FOR_SRP"]; len(id) != len(sub) || id[14] != '4' {
+		t.Fatalf("decoy USER_ID_FOR_SRP %q for a pool of subs like %q", id, sub)
+	}
+}

@@ -53,7 +53,7 @@ var Features = []Feature{
 	{"Secrets at rest under a master key outside the database", Works, "HKDF-derived purpose keys, AES-256-GCM"},
 	{"/healthz, /readyz, Prometheus /metrics", Works, "request count and latency per operation and outcome"},
 	{"Sign-up, confirmation, admin user management", NotYet, ""},
-	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", NotYet, ""},
+	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", Works, "USER_SRP_AUTH checked end to end with amazon-cognito-identity-js; USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, NEW_PASSWORD_REQUIRED; lockout; auth events"},
 	{"MFA (SMS, email, TOTP) and devices", Works, "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP; remembered devices with device SRP"},
 	{"Lambda triggers", NotYet, ""},
 	{"OAuth2/OIDC endpoints and hosted UI", NotYet, ""},

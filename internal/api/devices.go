@@ -6,14 +6,14 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 var deviceNotes = map[string]string{
 	"ForgetDevice":      "the device's refresh tokens keep working until they expire (Cognito stops them)",
 	"AdminForgetDevice": "the device's refresh tokens keep working until they expire (Cognito stops them)",
-	"ConfirmDevice":     "DeviceAttributes carry no dev:device_sdk",
+	"GetDevice":         "DeviceAttributes carry no dev:device_sdk",
+	"AdminGetDevice":    "DeviceAttributes carry no dev:device_sdk",
+	"ListDevices":       "DeviceAttributes carry no dev:device_sdk",
+	"AdminListDevices":  "DeviceAttributes carry no dev:device_sdk",
 }
 
 func (a *API) registerDevices(h *cognitoidp.Handlers) {
 	s := a.Devices
-	if s == nil {
-		return
-	}
 	h.ConfirmDevice = s.ConfirmDevice
 	h.UpdateDeviceStatus = s.UpdateDeviceStatus
 	h.AdminUpdateDeviceStatus = s.AdminUpdateDeviceStatus

@@ -9,8 +9,8 @@ import (
 
 // mfaNotes lists MFA operations that are only partly done.
 var mfaNotes = map[string]string{
-	"AssociateSoftwareToken": "with an MFA_SETUP Session, the Session is the one the sign-in operation returned (\"<client id>.<session>\"); " +
-		"the whole setup must fit in the app client's AuthSessionValidity",
+	"AssociateSoftwareToken": "during MFA_SETUP the Session it answers is the challenge's own, so associating, verifying and answering " +
+		"must fit in one AuthSessionValidity (Cognito starts a new session)",
 	"VerifySoftwareToken":       "FriendlyDeviceName is accepted and not kept",
 	"GetUserAuthFactors":        "ConfiguredUserAuthFactors lists PASSWORD only (no USER_AUTH first factors yet)",
 	"AdminGetUserAuthFactors":   "ConfiguredUserAuthFactors lists PASSWORD only (no USER_AUTH first factors yet)",
@@ -20,9 +20,6 @@ var mfaNotes = map[string]string{
 
 func (a *API) registerMFA(h *cognitoidp.Handlers) {
 	s := a.MFA
-	if s == nil {
-		return
-	}
 	h.AssociateSoftwareToken = s.AssociateSoftwareToken
 	h.VerifySoftwareToken = s.VerifySoftwareToken
 	h.SetUserMFAPreference = s.SetUserMFAPreference

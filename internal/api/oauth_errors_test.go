@@ -13,6 +13,8 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/cirrohq/cirro/cirrotest"
 )
 
 // TestOAuthUnregisteredRedirect: a redirect URI the client did not
@@ -263,4 +265,36 @@ func TestOAuthClientCredentials(t *testing.T) {
 	if _, err := cc(s.clientID, s.secret); oauthErrorCode(err) != "unauthorized_client" {
 		t.Errorf("code client: %v", err)
 	}
+}
+
+// TestOAuthCodeRedeemedOnce: clients racing to redeem one code get one
+// set of tokens between them, on every store.
+func TestOAuthCodeRedeemedOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, c *cirrotest.Server) {
+		s := newOAuthSiteOn(t, c)
+		ctx := oidc.ClientContext(context.Background(), s.http)
+		conf := s.oauthConfig(s.clientID, s.secret)
+		code := s.signInCode(s.browser(), conf.AuthCodeURL("s"), "amy", userPassword).Get("code")
+		const n = 6
+		results := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := conf.Exchange(ctx, code)
+				results <- err
+			}()
+		}
+		ok := 0
+		for range n {
+			err := <-results
+			switch {
+			case err == nil:
+				ok++
+			case oauthErrorCode(err) != "invalid_grant":
+				t.Errorf("redemption: %v", err)
+			}
+		}
+		if ok > 1 {
+			t.Errorf("%d redemptions of one code succeeded", ok)
+		}
+	})
 }

@@ -45,16 +45,19 @@ type oauthSite struct {
 
 func newOAuthSite(t *testing.T, clientOpts ...func(*cip.CreateUserPoolClientInput)) *oauthSite {
 	t.Helper()
-	c := cirrotest.Start(t)
+	return newOAuthSiteOn(t, cirrotest.Start(t), clientOpts...)
+}
+
+// siteFor gives a pool the prefix domain and a confidential code-grant
+// client.
+func siteFor(t *testing.T, c *cirrotest.Server, poolID string, clientOpts ...func(*cip.CreateUserPoolClientInput)) *oauthSite {
+	t.Helper()
 	idp := c.IdentityProvider()
-	ctx := context.Background()
-	poolID := newFamilyPool(t, idp)
-	if _, err := idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(oauthDomain)}); err != nil {
+	if _, err := idp.CreateUserPoolDomain(context.Background(), &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(oauthDomain)}); err != nil {
 		t.Fatal(err)
 	}
 	opts := append([]func(*cip.CreateUserPoolClientInput){withSecret, codeGrantClient}, clientOpts...)
 	id, secret := appClient(t, idp, poolID, opts...)
-	createConfirmed(t, idp, poolID, "amy", "amy@example.com", "name", "Amy Pond")
 	u, _ := url.Parse(c.URL)
 	s := &oauthSite{t: t, c: c, idp: idp, poolID: poolID, clientID: id, secret: secret,
 		origin: "http://" + oauthDomain + ".auth.us-east-1.localhost:" + u.Port()}
@@ -118,8 +121,8 @@ func oauthGet(t *testing.T, b *http.Client, u string) (*http.Response, string) {
 }
 
 var (
-	formAction = regexp.MustCompile(`<form method="post" action="([^"]+)" class="form">`)
-	csrfInput  = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	formAction  = regexp.MustCompile(`<form method="post" action="([^"]+)" class="form">`)
+	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
 // submit posts the page's main form with fields (and its CSRF token
@@ -127,15 +130,21 @@ var (
 // followed.
 func oauthSubmit(t *testing.T, b *http.Client, pageURL, page string, noCSRF bool, fields ...string) (*http.Response, string) {
 	t.Helper()
-	m := formAction.FindStringSubmatch(page)
+	m := formAction.FindStringSubmatchIndex(page)
 	if m == nil {
 		t.Fatalf("no form on the page:\n%s", page)
 	}
-	action, _ := url.Parse(htmlUnescape(m[1]))
+	action, _ := url.Parse(htmlUnescape(page[m[2]:m[3]]))
 	base, _ := url.Parse(pageURL)
+	// The form's hidden inputs go with it, as a browser sends them.
+	html := page[m[0]:]
+	html = html[:strings.Index(html, "</form>")]
 	form := url.Values{}
-	if !noCSRF {
-		form.Set("_csrf", htmlUnescape(csrfInput.FindStringSubmatch(page)[1]))
+	for _, h := range hiddenInput.FindAllStringSubmatch(html, -1) {
+		form.Set(h[1], htmlUnescape(h[2]))
+	}
+	if noCSRF {
+		form.Del("_csrf")
 	}
 	for i := 0; i+1 < len(fields); i += 2 {
 		form.Set(fields[i], fields[i+1])

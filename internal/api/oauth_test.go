@@ -114,6 +114,12 @@ func TestOAuthSingleSignOnAndLogout(t *testing.T) {
 	if q := callbackQuery(t, resp, page); q.Get("code") == "" || q.Get("state") != "again" {
 		t.Fatalf("second authorization: %v", q)
 	}
+	// … for every app client of the pool.
+	otherID, _ := appClient(t, s.idp, s.poolID, withSecret, codeGrantClient)
+	resp, page = oauthGet(t, s.http, s.authorizeURL("client_id", otherID))
+	if q := callbackQuery(t, resp, page); q.Get("code") == "" {
+		t.Fatalf("another client of the pool: %v", q)
+	}
 	var session *http.Cookie
 	for _, c := range s.http.Jar.Cookies(mustURL(s.origin)) {
 		if c.Name == "cirro-session" {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/user"
 )
@@ -16,7 +17,8 @@ var selfServiceNotes = map[string]string{
 }
 
 func (a *API) registerSelfService(h *cognitoidp.Handlers) {
-	s := &user.SelfService{Users: a.Users, Tokens: a.Tokens}
+	// ChangePassword shares sign-in's lockout rule and state.
+	s := &user.SelfService{Users: a.Users, Tokens: a.Tokens, Guard: auth.Guard{}}
 	h.GetUser = s.GetUser
 	h.UpdateUserAttributes = s.UpdateUserAttributes
 	h.DeleteUserAttributes = s.DeleteUserAttributes

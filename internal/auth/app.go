@@ -22,7 +22,7 @@ func (s *Service) open(ctx context.Context, admin bool, poolID *string, clientID
 	r := &Request{Admin: admin, now: s.clock.Now()}
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		if admin {
-			p, _, err := s.pools.Pool(ctx, tx, *poolID)
+			p, _, err := s.pools.SharedPool(ctx, tx, *poolID)
 			if err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ func (s *Service) open(ctx context.Context, admin bool, poolID *string, clientID
 		}
 		r.Client = c
 		if r.Pool == nil {
-			r.Pool, _, err = s.pools.Pool(ctx, tx, deref(c.UserPoolId))
+			r.Pool, _, err = s.pools.SharedPool(ctx, tx, deref(c.UserPoolId))
 		}
 		return err
 	})

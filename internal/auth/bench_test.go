@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
@@ -15,40 +17,77 @@ import (
 	"github.com/cirrohq/cirro/internal/srp/srptest"
 )
 
-// The sign-in benchmarks compare cirro's whole sign-in (store, sessions,
-// events, token minting) with the bare cryptography it cannot avoid,
-// measured in the same process just before: the ratio of the two rates is
-// the share of the time spent on that cryptography. Reproduce with
+// The sign-in benchmarks compare cirro's whole sign-in (store reads and
+// writes, sessions, auth events, token minting) with the bare
+// cryptography it cannot avoid. The two are measured in pairs, back to
+// back, on every goroutine, so that the load of a shared machine weighs
+// on both alike: each round times one bare operation and one sign-in. The
+// reported ratio is total bare time over total sign-in time, i.e. the
+// sign-in rate as a fraction of the bare rate. Reproduce with
 //
-//	go test ./internal/auth -run '^$' -bench . -cpu 2 -benchtime 10s
+//	go test ./internal/auth -run '^$' -bench . -cpu 2 -benchtime 400x
 //
 // (docs/performance.md has the figures).
 
-var bareRates sync.Map // benchmark name → ops/s
+// timed returns how long f takes.
+func timed(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
 
-// bareRate measures op the way the benchmark itself is measured (the
-// testing package's own loop, in parallel on GOMAXPROCS goroutines unless
-// sequential) and returns operations per second, once per benchmark.
-func bareRate(b *testing.B, sequential bool, op func()) float64 {
-	if v, ok := bareRates.Load(b.Name()); ok {
-		return v.(float64)
+// paired runs b.N rounds on GOMAXPROCS goroutines. A round runs bare and
+// then signIn, which returns the time of its server-side work (a sign-in
+// may do client work that is not cirro's, untimed). It reports the
+// sign-in rate, the bare rate, their ratio, and the allocations of one
+// sign-in (measured alone afterwards, since the allocation counter is
+// process-wide).
+func paired(b *testing.B, unit string, bare func(), signIn func() time.Duration, allocs func() uint64) {
+	workers := runtime.GOMAXPROCS(0)
+	var mu sync.Mutex
+	var bareTotal, signInTotal time.Duration
+	var wg sync.WaitGroup
+	next := make(chan struct{}, b.N)
+	for range b.N {
+		next <- struct{}{}
 	}
-	res := testing.Benchmark(func(bb *testing.B) {
-		if sequential {
-			for range bb.N {
-				op()
+	close(next)
+	b.ResetTimer()
+	for range workers {
+		wg.Go(func() {
+			var bt, st time.Duration
+			for range next {
+				bt += timed(bare)
+				st += signIn()
 			}
-			return
-		}
-		bb.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				op()
-			}
+			mu.Lock()
+			bareTotal += bt
+			signInTotal += st
+			mu.Unlock()
 		})
-	})
-	rate := float64(res.N) / res.T.Seconds()
-	bareRates.Store(b.Name(), rate)
-	return rate
+	}
+	wg.Wait()
+	b.StopTimer()
+	// Rates on all workers: each worker spent its share of the totals.
+	perWorker := func(total time.Duration) float64 { return float64(b.N) / (total.Seconds() / float64(workers)) }
+	b.ReportMetric(perWorker(signInTotal), unit)
+	b.ReportMetric(perWorker(bareTotal), "bare/s")
+	b.ReportMetric(bareTotal.Seconds()/signInTotal.Seconds(), "ratio")
+	const samples = 20
+	var n uint64
+	for range samples {
+		n += allocs()
+	}
+	b.ReportMetric(float64(n)/samples, "allocs/signin")
+}
+
+// mallocs counts the heap allocations of f.
+func mallocs(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.Mallocs - before.Mallocs
 }
 
 // rs256 is one RS256 signature over a token-sized payload, as minting an
@@ -67,16 +106,9 @@ func rs256(b *testing.B) func() {
 	}
 }
 
-func report(b *testing.B, bare float64, unit string) {
-	rate := float64(b.N) / b.Elapsed().Seconds()
-	b.ReportMetric(rate, unit)
-	b.ReportMetric(bare, "bare/s")
-	b.ReportMetric(rate/bare, "ratio")
-}
-
-// BenchmarkUserPasswordAuth: USER_PASSWORD_AUTH sign-ins per second with
-// the default argon2id settings, in parallel on every CPU, against one
-// argon2id verification plus two RS256 signatures.
+// BenchmarkUserPasswordAuth: USER_PASSWORD_AUTH sign-ins with the default
+// argon2id settings against one argon2id verification plus two RS256
+// signatures.
 func BenchmarkUserPasswordAuth(b *testing.B) {
 	h := newHarness(b, password.DefaultParams())
 	hasher, err := h.svc.users.Hasher()
@@ -84,36 +116,56 @@ func BenchmarkUserPasswordAuth(b *testing.B) {
 		b.Fatal(err)
 	}
 	hash, sign := hasher.Hash(amyPassword), rs256(b)
-	bare := bareRate(b, false, func() {
+	signIn := func() {
+		out, err := h.passwordAuth("amy", amyPassword)
+		if err != nil || out.AuthenticationResult == nil {
+			b.Fatalf("sign-in: %v", err)
+		}
+	}
+	paired(b, "signins/s", func() {
 		if ok, err := hasher.Verify(hash, amyPassword); !ok || err != nil {
 			b.Fatal("bare verify failed")
 		}
 		sign()
 		sign()
-	})
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			out, err := h.passwordAuth("amy", amyPassword)
-			if err != nil || out.AuthenticationResult == nil {
-				b.Fatalf("sign-in: %v", err)
-			}
-		}
-	})
-	report(b, bare, "signins/s")
+	}, func() time.Duration { return timed(signIn) }, func() uint64 { return mallocs(signIn) })
 }
 
-// BenchmarkUserSRPAuth: USER_SRP_AUTH sign-ins (both round trips) per
-// second on one CPU, timing the server only (the client's half, which
-// costs more than the server's, runs with the timer stopped), against the
-// server's three modular exponentiations plus two RS256 signatures.
+// BenchmarkUserSRPAuth: USER_SRP_AUTH sign-ins, both round trips, timing
+// the server only (the client's half, which costs more than the server's,
+// is not cirro's), against the server's three modular exponentiations
+// plus two RS256 signatures.
 func BenchmarkUserSRPAuth(b *testing.B) {
 	h := newHarness(b, password.FastParams())
 	sign := rs256(b)
 	_, verifier := srp.NewVerifier("x", "amy", amyPassword)
 	srpA := srptest.NewClient(deref(h.pool.Id), amyPassword).SRPA()
-	bare := bareRate(b, true, func() {
+	// signIn runs one sign-in, measuring the server's calls with measure.
+	signIn := func(measure func(func())) {
+		cl := srptest.NewClient(deref(h.pool.Id), amyPassword)
+		var start *cognitoidp.InitiateAuthResponse
+		var err error
+		measure(func() {
+			start, err = h.svc.InitiateAuth(h.ctx, &cognitoidp.InitiateAuthRequest{AuthFlow: ptr(cognitoidp.AuthFlowTypeUserSrpAuth), ClientId: &h.clientID,
+				AuthParameters: map[string]string{"USERNAME": "amy", "SRP_A": cl.SRPA()}})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		answer, err := cl.PasswordVerifier(start.ChallengeParameters, h.clock.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out *cognitoidp.RespondToAuthChallengeResponse
+		measure(func() {
+			out, err = h.svc.RespondToAuthChallenge(h.ctx, &cognitoidp.RespondToAuthChallengeRequest{ChallengeName: ptr(cognitoidp.ChallengeNameTypePasswordVerifier),
+				ClientId: &h.clientID, ChallengeResponses: answer})
+		})
+		if err != nil || out.AuthenticationResult == nil {
+			b.Fatalf("PASSWORD_VERIFIER: %v", err)
+		}
+	}
+	paired(b, "signins/s", func() {
 		srv, err := srp.NewServer(verifier)
 		if err != nil {
 			b.Fatal(err)
@@ -123,35 +175,19 @@ func BenchmarkUserSRPAuth(b *testing.B) {
 		}
 		sign()
 		sign()
+	}, func() time.Duration {
+		var d time.Duration
+		signIn(func(f func()) { d += timed(f) })
+		return d
+	}, func() uint64 {
+		var n uint64
+		signIn(func(f func()) { n += mallocs(f) })
+		return n
 	})
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		b.StopTimer()
-		cl := srptest.NewClient(deref(h.pool.Id), amyPassword)
-		b.StartTimer()
-		start, err := h.svc.InitiateAuth(h.ctx, &cognitoidp.InitiateAuthRequest{AuthFlow: ptr(cognitoidp.AuthFlowTypeUserSrpAuth), ClientId: &h.clientID,
-			AuthParameters: map[string]string{"USERNAME": "amy", "SRP_A": cl.SRPA()}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		answer, err := cl.PasswordVerifier(start.ChallengeParameters, h.clock.Now())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		out, err := h.svc.RespondToAuthChallenge(h.ctx, &cognitoidp.RespondToAuthChallengeRequest{ChallengeName: ptr(cognitoidp.ChallengeNameTypePasswordVerifier),
-			ClientId: &h.clientID, ChallengeResponses: answer})
-		if err != nil || out.AuthenticationResult == nil {
-			b.Fatalf("PASSWORD_VERIFIER: %v", err)
-		}
-	}
-	report(b, bare, "signins/s")
 }
 
-// BenchmarkRefreshTokenAuth: REFRESH_TOKEN_AUTH per second, in parallel,
-// against two RS256 signatures.
+// BenchmarkRefreshTokenAuth: REFRESH_TOKEN_AUTH against two RS256
+// signatures.
 func BenchmarkRefreshTokenAuth(b *testing.B) {
 	h := newHarness(b, password.FastParams())
 	out, err := h.passwordAuth("amy", amyPassword)
@@ -160,17 +196,12 @@ func BenchmarkRefreshTokenAuth(b *testing.B) {
 	}
 	rt := deref(out.AuthenticationResult.RefreshToken)
 	sign := rs256(b)
-	bare := bareRate(b, false, func() { sign(); sign() })
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			res, err := h.svc.InitiateAuth(h.ctx, &cognitoidp.InitiateAuthRequest{AuthFlow: ptr(cognitoidp.AuthFlowTypeRefreshTokenAuth), ClientId: &h.clientID,
-				AuthParameters: map[string]string{"REFRESH_TOKEN": rt}})
-			if err != nil || res.AuthenticationResult == nil {
-				b.Fatalf("refresh: %v", err)
-			}
+	refresh := func() {
+		res, err := h.svc.InitiateAuth(h.ctx, &cognitoidp.InitiateAuthRequest{AuthFlow: ptr(cognitoidp.AuthFlowTypeRefreshTokenAuth), ClientId: &h.clientID,
+			AuthParameters: map[string]string{"REFRESH_TOKEN": rt}})
+		if err != nil || res.AuthenticationResult == nil {
+			b.Fatalf("refresh: %v", err)
 		}
-	})
-	report(b, bare, "refreshes/s")
+	}
+	paired(b, "refreshes/s", func() { sign(); sign() }, func() time.Duration { return timed(refresh) }, func() uint64 { return mallocs(refresh) })
 }

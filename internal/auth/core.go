@@ -125,16 +125,19 @@ func (s *Service) advance(ctx context.Context, r *Request, out *Outcome) (*resul
 			return s.challengeResult(r, ch)
 		}
 	}
-	u := out.User
-	if out.UserChange != nil {
-		var err error
-		if u, err = s.commitUser(ctx, r, u, out.UserChange, eventResult{factor: out.Factor, ok: true, response: cognitoidp.EventResponseTypePass}); err != nil {
-			return nil, err
-		}
-	} else if err := s.commit(ctx, r, u, nil, eventResult{factor: out.Factor, ok: true, response: cognitoidp.EventResponseTypePass}); err != nil {
+	// The last step: record it and read what the tokens say about the
+	// user in one transaction, then mint them.
+	var subject *token.Subject
+	u, err := s.commitUserThen(ctx, r, out.User, out.UserChange,
+		eventResult{factor: out.Factor, ok: true, response: cognitoidp.EventResponseTypePass},
+		func(tx store.Tx, saved *user.User) (err error) {
+			subject, err = s.users.Subject(ctx, tx, saved)
+			return err
+		})
+	if err != nil {
 		return nil, err
 	}
-	res, err := s.issue(ctx, r, u)
+	res, err := s.issueTo(ctx, r, u, *subject)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +166,12 @@ func (s *Service) commit(ctx context.Context, r *Request, u *user.User, change f
 
 // commitUser is commit returning the user as saved.
 func (s *Service) commitUser(ctx context.Context, r *Request, u *user.User, change func(*user.User), ev eventResult) (*user.User, error) {
+	return s.commitUserThen(ctx, r, u, change, ev, nil)
+}
+
+// commitUserThen is commitUser that also runs then, with the saved user,
+// in the same transaction.
+func (s *Service) commitUserThen(ctx context.Context, r *Request, u *user.User, change func(*user.User), ev eventResult, then func(store.Tx, *user.User) error) (*user.User, error) {
 	if u == nil && len(r.spent) == 0 {
 		return nil, nil
 	}
@@ -186,10 +195,15 @@ func (s *Service) commitUser(ctx context.Context, r *Request, u *user.User, chan
 			}
 			saved = fresh
 		}
-		if ev.response == "" {
-			return nil
+		if ev.response != "" {
+			if err := s.recordEvent(ctx, tx, r, u.Sub, ev); err != nil {
+				return err
+			}
 		}
-		return s.recordEvent(ctx, tx, r, u.Sub, ev)
+		if then != nil {
+			return then(tx, saved)
+		}
+		return nil
 	})
 	if isNotFound(err) {
 		return nil, errIncorrect // deleted while signing in
@@ -206,6 +220,11 @@ func (s *Service) issue(ctx context.Context, r *Request, u *user.User) (*cognito
 	if err != nil {
 		return nil, err
 	}
+	return s.issueTo(ctx, r, u, subject)
+}
+
+// issueTo is issue with the subject already read.
+func (s *Service) issueTo(ctx context.Context, r *Request, u *user.User, subject token.Subject) (*cognitoidp.AuthenticationResultType, error) {
 	req := token.IssueRequest{
 		PoolID: deref(r.Pool.Id), Client: r.Client, User: subject, AuthTime: r.now,
 		EventID: r.eventID, DeviceKey: r.DeviceKey,

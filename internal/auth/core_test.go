@@ -139,3 +139,13 @@ func TestPluggableHandlers(t *testing.T) {
 		t.Fatalf("answer: %+v %v", done, err)
 	}
 }
+
+// A challenge nobody registered is refused before anything is read.
+func TestUnregisteredChallenge(t *testing.T) {
+	h := newHarness(t, password.FastParams())
+	_, err := h.svc.RespondToAuthChallenge(h.ctx, &cognitoidp.RespondToAuthChallengeRequest{ChallengeName: ptr(cognitoidp.ChallengeNameTypeWebAuthn),
+		ClientId: &h.clientID, ChallengeResponses: map[string]string{"USERNAME": "amy"}, Session: ptr("x")})
+	if e, ok := errs.As(err); !ok || e.Code != errs.InvalidParameterException || e.Message != "The challenge WEB_AUTHN is not supported." {
+		t.Fatalf("unregistered challenge: %v", err)
+	}
+}

@@ -35,8 +35,10 @@
 // challenge is issued (the client's A is already known), sealed with the
 // attempt's identity and expiry into the block, and the PASSWORD_VERIFIER
 // answer is an HMAC check under that key. The block is single-use like a
-// Session. Because the client signs the decoded block, its bytes are the
-// sealed ciphertext itself.
+// Session: checking its proof, right or wrong, creates the sign-in's auth
+// event under the event id sealed in the block, and that id's unique key
+// refuses a second use without a record of its own. Because the client
+// signs the decoded block, its bytes are the sealed ciphertext itself.
 //
 // # Unknown users
 //
@@ -44,7 +46,10 @@
 // a wrong password does, after the same work: a password verification
 // against a dummy hash, or for SRP a challenge built on srp.Decoy (a salt
 // that is stable per name, a verifier whose exponentiations cost the same)
-// that no proof can satisfy.
+// that no proof can satisfy. An unknown name also has a lockout of its own
+// (KindDecoy, keyed by a MAC of the name), so that "Password attempts
+// exceeded" after five tries does not single out the names that exist, and
+// its failures cost the database write a real user's do.
 //
 // # Lockout
 //

@@ -85,11 +85,20 @@ type eventResult struct {
 	response string
 }
 
-// recordEvent adds a step's result to the event of r's sign-in, creating
-// the event on the sign-in's first recorded step.
+// recordEvent adds a step's result to the event of r's sign-in. A
+// request without a Session started its sign-in (or, answering
+// PASSWORD_VERIFIER, carries the event id its SECRET_BLOCK was issued
+// with), so its event must be new: the event id's unique key makes a
+// replayed SECRET_BLOCK fail here. A request with a Session adds to the
+// event of the sign-in it continues.
 func (s *Service) recordEvent(ctx context.Context, tx store.Tx, r *Request, sub string, res eventResult) error {
 	poolID := deref(r.Pool.Id)
-	rec, err := tx.Lookup(ctx, KindEvent, poolID, eventKeyID, r.eventID)
+	fresh := r.Session == nil
+	var rec *store.Record
+	err := store.ErrNotFound
+	if !fresh {
+		rec, err = tx.Lookup(ctx, KindEvent, poolID, eventKeyID, r.eventID)
+	}
 	var doc eventDoc
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -126,10 +135,27 @@ func (s *Service) recordEvent(ctx context.Context, tx store.Tx, r *Request, sub 
 		rec.Keys = eventKeys(doc.Sub, r.eventID)
 		return tx.Update(ctx, rec)
 	}
-	return tx.Insert(ctx, &store.Record{
+	err = tx.Insert(ctx, &store.Record{
 		Kind: KindEvent, ID: eventRecordID(r.now, r.eventID), Scope: poolID, Data: data,
 		Expires: r.now.Add(s.retention), Keys: eventKeys(sub, r.eventID),
 	})
+	if name, ok := store.IsKeyConflict(err); ok && name == eventKeyID {
+		return errSessionUsed
+	}
+	return err
+}
+
+// checkEventUnused refuses early a SECRET_BLOCK whose proof was already
+// checked; recordEvent decides races.
+func checkEventUnused(ctx context.Context, tx store.Tx, poolID, eventID string) error {
+	_, err := tx.Lookup(ctx, KindEvent, poolID, eventKeyID, eventID)
+	switch {
+	case err == nil:
+		return errSessionUsed
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	}
+	return err
 }
 
 func eventKeys(sub, eventID string) []store.Key {

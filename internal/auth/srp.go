@@ -14,6 +14,8 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/srp"
+	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/user"
 )
 
 const (
@@ -133,19 +135,33 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	case err != nil:
 		return nil, errTimestampSkew
 	}
-	if err := s.checkUnspent(ctx, b.ID); err != nil {
-		return nil, err
-	}
+	// The block is single-use. A real user's proof, right or wrong,
+	// creates the auth event under the id sealed in the block, whose
+	// unique key then refuses a second use (recordEvent); a decoy's has a
+	// record of its own.
 	r.eventID = b.EventID
-	r.Spend(b.ID, b.Expires)
 	key := srp.Key(b.Key)
 	poolName := srp.PoolName(deref(r.Pool.Id))
 	prove := func() (bool, error) { return key.Verify(poolName, b.UserID, blockBytes, ts, sig), nil }
 	if b.Sub == "" {
+		if err := s.checkUnspent(ctx, b.ID); err != nil {
+			return nil, err
+		}
+		r.Spend(b.ID, b.Expires)
 		// The same work as a real proof; it cannot succeed.
 		return nil, s.unknownUser(ctx, r, b.Name, func() { prove() })
 	}
-	u, err := s.getUser(ctx, deref(r.Pool.Id), b.Sub)
+	var u *user.User
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		if err := checkEventUnused(ctx, tx, deref(r.Pool.Id), b.EventID); err != nil {
+			return err
+		}
+		u, _, err = s.users.Get(ctx, tx, deref(r.Pool.Id), b.Sub)
+		return err
+	})
+	if isNotFound(err) {
+		return nil, errIncorrect // deleted since the challenge
+	}
 	if err != nil {
 		return nil, err
 	}

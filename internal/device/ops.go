@@ -39,12 +39,6 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *cognitoidp.ConfirmDevic
 		case c.DeviceKey == "" || c.DeviceKey != *in.DeviceKey:
 			return errNotFound
 		}
-		if _, err := tx.Get(ctx, Kind, c.DeviceKey); !errors.Is(err, store.ErrNotFound) {
-			if err == nil {
-				return errExists
-			}
-			return err
-		}
 		remembered = !userPrompt(p)
 		d := &device{
 			Key: c.DeviceKey, PoolID: c.PoolID, Sub: c.Sub, Username: c.Username,
@@ -52,7 +46,11 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *cognitoidp.ConfirmDevic
 			Created: now, Modified: now, LastAuth: c.AuthTime, LastIP: caller.From(ctx).IP,
 		}
 		d.Verifier = s.Keys.Seal(verifierPurpose, verifier, verifierAD(d))
-		return put(ctx, tx, d, nil)
+		err = put(ctx, tx, d, nil)
+		if errors.Is(err, store.ErrExists) {
+			return errExists // confirmed already, perhaps concurrently
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -20,7 +20,8 @@
 // MFA_SETUP, which AssociateSoftwareToken and VerifySoftwareToken answer
 // with the challenge's Session before RespondToAuthChallenge completes it.
 // A sign-in that authenticated a remembered device which may stand in for
-// MFA (internal/device) is not asked.
+// MFA (internal/device) is not asked, nor is a custom sign-in
+// (CUSTOM_AUTH) that proved no password, as Cognito does.
 //
 // # Codes
 //

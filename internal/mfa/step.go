@@ -19,9 +19,9 @@ const dataChoices = "choices"
 type step struct{ s *Service }
 
 // settled are the challenges after which no MFA is asked: a factor
-// answered (or set up), or a remembered device authenticated in its
-// place, which internal/device asks only when the device may stand in
-// for MFA.
+// answered (or set up), or a device authenticated, which internal/device
+// does before MFA only for a remembered device that may stand in for it,
+// and otherwise after MFA was answered.
 var settled = []string{
 	cognitoidp.ChallengeNameTypeSmsMfa, cognitoidp.ChallengeNameTypeEmailOtp,
 	cognitoidp.ChallengeNameTypeSoftwareTokenMfa, cognitoidp.ChallengeNameTypeMfaSetup,
@@ -31,7 +31,7 @@ var settled = []string{
 // Next asks the challenge the pool's configuration and the user's factors
 // call for (config.decide), or nothing.
 func (st step) Next(ctx context.Context, r *auth.Request, u *user.User, passed []string) (*auth.Challenge, error) {
-	if slices.ContainsFunc(passed, func(p string) bool { return slices.Contains(settled, p) }) {
+	if slices.ContainsFunc(passed, func(p string) bool { return slices.Contains(settled, p) }) || passwordless(r, passed) {
 		return nil, nil
 	}
 	c, err := st.s.config(ctx, u.PoolID)
@@ -51,6 +51,19 @@ func (st step) Next(ctx context.Context, r *auth.Request, u *user.User, passed [
 		}, nil
 	}
 	return st.s.challenge(ctx, r, c, u, name)
+}
+
+// passwordless reports a custom sign-in (CUSTOM_AUTH) that proved no
+// password. Cognito asks no MFA there: "MFA is not supported when using
+// passwordless authentication flows within a Custom Auth Flow, as MFA
+// generation is dependent on the password verifier challenge being
+// triggered" (the Cognito team, in amplify-js#12887); after an SRP
+// password within a custom flow it does (amplify-js#3876).
+func passwordless(r *auth.Request, passed []string) bool {
+	if slices.Contains(passed, cognitoidp.ChallengeNameTypePasswordVerifier) {
+		return false
+	}
+	return r.Name == cognitoidp.AuthFlowTypeCustomAuth || slices.Contains(passed, cognitoidp.ChallengeNameTypeCustomChallenge)
 }
 
 // challenge asks u for factor: a TOTP code, or a code it sends now.

@@ -1,12 +1,16 @@
 package oauth
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/user"
 )
 
 // authorize is GET /oauth2/authorize. A browser with a live session on
@@ -28,7 +32,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 			h.failAuthz(w, r, req, err)
 			return
 		}
-		if sess != nil {
+		if sess != nil && h.mayContinue(r.Context(), sess) {
 			h.complete(w, r, a, sess)
 			return
 		}
@@ -39,6 +43,20 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, s.path("/login")+"?"+req.query().Encode(), http.StatusFound)
+}
+
+// mayContinue reports whether a session's user may still sign in: a user
+// deleted or disabled since must sign in again (and will be refused).
+func (h *Handler) mayContinue(ctx context.Context, sess *sessionDoc) bool {
+	var u *user.User
+	err := h.store.Read(ctx, func(tx store.Tx) (err error) {
+		u, _, err = h.users.Get(ctx, tx, sess.Pool, sess.Sub)
+		return err
+	})
+	if err != nil && !errors.Is(err, user.ErrNotFound) {
+		h.log.ErrorContext(ctx, "oauth: session user", "err", err)
+	}
+	return err == nil && u.Enabled
 }
 
 // complete ends an authorization request for a signed-in browser: a code

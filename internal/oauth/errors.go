@@ -75,9 +75,9 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 // URI it did not register). Cognito answers these at /error with
 // "An error was encountered with the requested page." and the error code.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	pageHeaders(w)
+	h.pageHeaders(w)
 	v := h.baseView(w, r, nil)
-	v.Title = "Something went wrong"
+	v.Title, v.Heading = "Something went wrong", "Something went wrong"
 	v.Error = msg
 	v.ErrorCode = code
 	h.render(w, r, status, "error", v)

@@ -10,7 +10,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/caller"
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/oauth/ui"
@@ -127,15 +130,11 @@ type site struct {
 	// prefix is the path the domain's endpoints hang below: "" on the
 	// domain's own host, "/domain/<prefix>" or "/<poolId>" in path form.
 	prefix string
-	// origin is scheme://host[:port] of the request.
-	origin string
+	// secure is set for a request that came over TLS.
 	secure bool
 }
 
-// url is the absolute URL of one of the domain's paths.
-func (s *site) url(path string) string { return s.origin + s.prefix + path }
-
-// path is the domain-relative path as seen from the browser.
+// path is one of the domain's paths as the browser sees it.
 func (s *site) path(p string) string { return s.prefix + p }
 
 type siteKey struct{}
@@ -162,16 +161,15 @@ func (h *Handler) Wrap(next http.Handler) http.Handler {
 }
 
 // route finds the domain of a request. A host lookup costs a store read,
-// so the hosts cirro's API is reached on (the public URL's, IP literals)
-// skip it.
+// so the hosts cirro's API is reached on (the public URL's, localhost, IP
+// literals) skip it.
 func (h *Handler) route(r *http.Request) (*site, string, bool) {
-	origin := requestOrigin(r)
 	secure := r.TLS != nil
 	host := hostOnly(r.Host)
-	if !strings.EqualFold(host, h.public.Hostname()) && net.ParseIP(host) == nil && host != "" {
+	if host != "" && host != "localhost" && !strings.EqualFold(host, h.public.Hostname()) && net.ParseIP(host) == nil {
 		poolID, err := h.pools.PoolForHost(r.Context(), r.Host)
 		if err == nil {
-			return &site{poolID: poolID, origin: origin, secure: secure}, r.URL.Path, true
+			return &site{poolID: poolID, secure: secure}, r.URL.Path, true
 		}
 		if !errs.Is(err, errs.ResourceNotFoundException) {
 			h.log.ErrorContext(r.Context(), "oauth: domain lookup", "host", host, "err", err)
@@ -188,7 +186,7 @@ func (h *Handler) route(r *http.Request) (*site, string, bool) {
 		if err != nil {
 			return nil, "", false
 		}
-		return &site{poolID: poolID, prefix: "/domain/" + prefix, origin: origin, secure: secure}, rest, true
+		return &site{poolID: poolID, prefix: "/domain/" + prefix, secure: secure}, rest, true
 	case token.ValidPoolID(first):
 		root, _ := splitFirst(rest)
 		if !endpointRoots[root] {
@@ -198,13 +196,19 @@ func (h *Handler) route(r *http.Request) (*site, string, bool) {
 		if err != nil || !ok {
 			return nil, "", false
 		}
-		return &site{poolID: first, prefix: "/" + first, origin: origin, secure: secure}, rest, true
+		return &site{poolID: first, prefix: "/" + first, secure: secure}, rest, true
 	}
 	return nil, "", false
 }
 
 func (h *Handler) serveSite(w http.ResponseWriter, r *http.Request, s *site, rest string) {
-	r2 := r.Clone(context.WithValue(r.Context(), siteKey{}, s))
+	// Who is calling goes into auth events, as it does for the API.
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	ctx := caller.With(r.Context(), &caller.Caller{RequestID: uuid.NewString(), IP: ip, UserAgent: r.UserAgent()})
+	r2 := r.Clone(context.WithValue(ctx, siteKey{}, s))
 	r2.URL.Path, r2.URL.RawPath = rest, ""
 	if r2.URL.Path == "" {
 		r2.URL.Path = "/"
@@ -221,19 +225,13 @@ func splitFirst(p string) (string, string) {
 	return p, ""
 }
 
+// hostOnly is the host name of a Host header, lower-cased, without port
+// or the trailing dot of a fully-qualified name.
 func hostOnly(hostport string) string {
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		return strings.ToLower(h)
+		hostport = h
 	}
-	return strings.ToLower(strings.TrimSuffix(hostport, "."))
-}
-
-func requestOrigin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return strings.TrimSuffix(strings.ToLower(hostport), ".")
 }
 
 // OAuthBase is where a pool's OAuth endpoints are, for the discovery

@@ -3,6 +3,7 @@ package oauth
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/cirrohq/cirro/internal/auth"
@@ -32,7 +33,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) loginView(w http.ResponseWriter, r *http.Request, a *authz, username string) *ui.View {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	v.Title, v.Heading, v.Username = "Sign in", "Sign in to your account", username
 	v.Action = v.LoginURL
@@ -100,7 +101,7 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, a *authz,
 
 // showChallenge renders the page that answers a challenge.
 func (h *Handler) showChallenge(w http.ResponseWriter, r *http.Request, a *authz, username string, step *auth.HostedStep, problem string) {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	v.Action = siteOf(r).path("/login/respond") + "?" + a.query().Encode()
 	v.Challenge, v.Session, v.Username, v.Error = step.Challenge, step.Session, username, problem
@@ -169,15 +170,24 @@ func (h *Handler) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	challenge, session, username := f.Get("challenge"), f.Get("session"), f.Get("username")
 	// The page is shown again on a mistake, with the same session.
-	again := &auth.HostedStep{Challenge: challenge, Session: session, Parameters: map[string]string{}}
+	again := &auth.HostedStep{Challenge: challenge, Session: session, Parameters: map[string]string{
+		"CODE_DELIVERY_DESTINATION": f.Get("destination"),
+	}}
 	responses := map[string]string{"USERNAME": username}
 	switch challenge {
 	case cognitoidp.ChallengeNameTypeNewPasswordRequired:
-		var need []string
 		for _, at := range formAttributes(f) {
 			responses["userAttributes."+*at.Name] = *at.Value
-			need = append(need, "userAttributes."+*at.Name)
 		}
+		// The page asks again for every attribute it asked for, filled in
+		// or not.
+		var need []string
+		for k := range f {
+			if name, ok := strings.CutPrefix(k, "attr."); ok && name != "" {
+				need = append(need, "userAttributes."+name)
+			}
+		}
+		slices.Sort(need)
 		b, _ := json.Marshal(need)
 		again.Parameters["requiredAttributes"] = string(b)
 		if f.Get("password") != f.Get("password2") {

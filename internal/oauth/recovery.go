@@ -18,7 +18,7 @@ func (h *Handler) forgotPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) forgotView(w http.ResponseWriter, r *http.Request, a *authz, username string) *ui.View {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	v.Title, v.Heading, v.Username, v.Action = "Forgot password", "Reset your password", username, v.ForgotURL
 	return v
@@ -59,7 +59,7 @@ func (h *Handler) sendReset(w http.ResponseWriter, r *http.Request, a *authz, us
 }
 
 func (h *Handler) resetView(w http.ResponseWriter, r *http.Request, a *authz, username string) *ui.View {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	v.Title, v.Heading, v.Username = "Reset password", "Choose a new password", username
 	v.Action = siteOf(r).path("/confirmForgotPassword") + "?" + a.query().Encode()

@@ -93,12 +93,12 @@ func (h *Handler) checkCSRF(r *http.Request) bool {
 	return secrets.Equal([]byte(got), []byte(want))
 }
 
-// pageHeaders are the security headers of every HTML page. formTargets
+// pageHeaders sets the security headers of every HTML page. formTargets
 // are the origins a form of the page may end up at: a form submission
 // that is answered by a redirect is checked against form-action for the
 // redirect's target too, and the sign-in form's answer is the redirect to
 // the client's callback URL.
-func pageHeaders(w http.ResponseWriter, formTargets ...string) {
+func (h *Handler) pageHeaders(w http.ResponseWriter, formTargets ...string) {
 	hd := w.Header()
 	formAction := "'self'"
 	for _, t := range formTargets {
@@ -106,7 +106,8 @@ func pageHeaders(w http.ResponseWriter, formTargets ...string) {
 			formAction += " " + src
 		}
 	}
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https: http:; "+
+	// Logos are served from the public URL (pool.Service's ImageUrl).
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: "+h.public.Scheme+"://"+h.public.Host+"; "+
 		"form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("X-Content-Type-Options", "nosniff")

@@ -23,7 +23,7 @@ func (h *Handler) signUpPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) signUpView(w http.ResponseWriter, r *http.Request, a *authz, form url.Values) (*ui.View, bool) {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	if v.SignUpURL == "" {
 		h.errorPage(w, r, http.StatusForbidden, "invalid_request", "Sign-up is not permitted for this user pool.")
@@ -89,7 +89,7 @@ func (h *Handler) signUpSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) confirmView(w http.ResponseWriter, r *http.Request, a *authz, username string) *ui.View {
-	pageHeaders(w, a.RedirectURI)
+	h.pageHeaders(w, a.RedirectURI)
 	v := h.baseView(w, r, a)
 	v.Title, v.Heading, v.Username = "Confirm your account", "Confirm your account", username
 	v.Action = siteOf(r).path("/confirm") + "?" + a.query().Encode()

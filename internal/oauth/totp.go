@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/errs"
@@ -56,8 +57,20 @@ func (h *Handler) totpSetupView(r *http.Request, a *authz, step *auth.HostedStep
 	if err != nil {
 		return err
 	}
-	v.QRCode, v.SecretCode = qr, secret
+	v.QRCode, v.SecretCode, v.SecretGroups = qr, secret, groups(secret, 4)
 	return nil
+}
+
+// groups splits s into space-separated groups of n characters.
+func groups(s string, n int) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:min(i+n, len(s))])
+	}
+	return b.String()
 }
 
 // answerTOTPSetup verifies the first code of the new authenticator

@@ -29,6 +29,8 @@ type Service struct {
 	// BaseDomain is the parent of prefix domains:
 	// <prefix>.auth.<region>.<BaseDomain> (default "localhost").
 	BaseDomain string
+
+	pools poolCache // decoded pools for SharedPool
 }
 
 // PoolARN is the ARN of a user pool.

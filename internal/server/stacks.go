@@ -9,6 +9,6 @@ import (
 // the templates applied to this server, by `cirro serve --template` or
 // remotely by `cirro apply`, kept in its store.
 func (s *Server) stackService() wire.Service {
-	return template.StackService(&template.StoreStates{Store: s.Store, Clock: s.clock},
+	return template.StackService(&template.StoreStates{Store: s.Store, Clock: s.clock, Keys: s.Keys},
 		template.Env{Region: s.Config.Region, AccountID: s.Config.AccountID, PublicURL: s.Config.PublicURL})
 }

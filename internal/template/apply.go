@@ -89,6 +89,18 @@ type run struct {
 	// replaced are the previous versions of replaced resources, removed
 	// in the cleanup phase.
 	replaced []*ResourceState
+	// inPlace are the resources replaced under the same name (deleted,
+	// then created): what refers to them must be made again too.
+	inPlace map[string]bool
+}
+
+func (r *run) refersToInPlace(id string) bool {
+	for _, d := range r.pl.deps[id] {
+		if r.inPlace[d] {
+			return true
+		}
+	}
+	return false
 }
 
 type compensation struct {
@@ -148,6 +160,13 @@ func (r *run) resource(ctx context.Context, res resolver, id string) error {
 		return r.create(ctx, k, next, props)
 	}
 	action, changes, _ := diff(k, old.Properties, desired)
+	if action == ActionNone && r.refersToInPlace(id) {
+		// Its references read the same, but what they name was made anew.
+		action, changes = ActionUpdate, []string{"(a resource it refers to was replaced)"}
+		if k.update == nil {
+			action, changes = ActionReplace, k.replace[:1]
+		}
+	}
 	switch action {
 	case ActionNone:
 		if old.DeletionPolicy != next.DeletionPolicy || old.UpdateReplacePolicy != next.UpdateReplacePolicy ||
@@ -165,6 +184,10 @@ func (r *run) resource(ctx context.Context, res resolver, id string) error {
 	}
 	r.eng.logf("replace %s (%s): %s changed", id, tr.Type, joinList(replaceChanges(k, changes)))
 	if k.identity != nil && k.identity(oldProps) == k.identity(props) {
+		if r.inPlace == nil {
+			r.inPlace = map[string]bool{}
+		}
+		r.inPlace[id] = true
 		return r.replaceInPlace(ctx, k, old, next, props, oldProps)
 	}
 	if err := r.create(ctx, k, next, props); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/ids"
 )
 
@@ -45,7 +44,6 @@ type Engine struct {
 	Cloud  Cloud
 	States States
 	Env    Env
-	Clock  clock.Clock
 	// Lambdas maps a Lambda function's logical id to the endpoint cirro
 	// invokes for the triggers that name it.
 	Lambdas map[string]string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -114,7 +115,7 @@ func modelCheck(req shape.Input, renames map[string]string, p *problems) {
 }
 
 // cfnPath turns a violation path ("policies.passwordPolicy.minimumLength",
-// "scopes.member.2.scopeName") into property names
+// "scopes.2.member.scopeName") into property names
 // ("Policies.PasswordPolicy.MinimumLength", "Scopes[1].ScopeName").
 // renames replaces a leading member path ("PoolName",
 // "EmailMfaConfiguration.Message") with the property it came from.
@@ -123,9 +124,8 @@ func cfnPath(path string, renames map[string]string) string {
 	var b strings.Builder
 	for i := 0; i < len(segs); i++ {
 		s := segs[i]
-		if s == "member" && i+1 < len(segs) {
-			n := 0
-			fmt.Sscanf(segs[i+1], "%d", &n)
+		// A list element is "<list>.<n>.member", n counting from 1.
+		if n, err := strconv.Atoi(s); err == nil && i+1 < len(segs) && segs[i+1] == "member" {
 			fmt.Fprintf(&b, "[%d]", n-1)
 			i++
 			continue

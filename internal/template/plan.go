@@ -199,7 +199,7 @@ func (e *Engine) checkReferences(t *Template, params map[string]any, id string, 
 			}
 			continue
 		}
-		if _, ok := params[ref.id]; ok && ref.attr == "" {
+		if isParam(params, ref) {
 			continue
 		}
 		p.addf(path+".Properties", "refers to %s, which is neither a resource nor a parameter of the template", ref.id)
@@ -213,11 +213,18 @@ func checkOutputReferences(t *Template, params map[string]any, id string, p *pro
 		if _, ok := t.Resources[ref.id]; ok {
 			continue
 		}
-		if _, ok := params[ref.id]; ok && ref.attr == "" {
+		if isParam(params, ref) {
 			continue
 		}
 		p.addf("Outputs."+id+".Value", "refers to %s, which is neither a resource nor a parameter of the template", ref.id)
 	}
+}
+
+// isParam reports whether a reference names a parameter or a pseudo
+// parameter.
+func isParam(params map[string]any, ref reference) bool {
+	_, ok := params[ref.id]
+	return ref.attr == "" && (ok || ref.id == "AWS::NoValue")
 }
 
 // removalOrder lists recorded resources the template no longer has (or
@@ -271,6 +278,11 @@ func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id st
 			return step
 		}
 	}
+	old := pl.state.Resources[id]
+	if old != nil && old.Type != r.Type {
+		p.addf("Resources."+id+".Type", "was %s: a resource cannot change type (give it a new logical id)", old.Type)
+		return step
+	}
 	props, desired := e.evalProps(pl, res, id, p)
 	if props == nil {
 		return step
@@ -281,7 +293,6 @@ func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id st
 			return step
 		}
 	}
-	old := pl.state.Resources[id]
 	x := pl.newRC(id, r.Type, old)
 	x.placeholder = true
 	if k.check != nil {
@@ -293,10 +304,6 @@ func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id st
 	}
 	if old == nil {
 		step.Action = ActionCreate
-		return step
-	}
-	if old.Type != r.Type {
-		p.addf("Resources."+id+".Type", "was %s: a resource cannot change type (give it a new logical id)", old.Type)
 		return step
 	}
 	step.Action, step.Changes, step.Tentative = diff(k, old.Properties, desired)

@@ -34,8 +34,8 @@ var customResourceKind = &kind{
 		}
 		return nil
 	},
-	update: func(context.Context, *rc, any) error { return nil },
-	remove: func(context.Context, *rc, bool) error { return nil },
+	update:  func(context.Context, *rc, any) error { return nil },
+	remove:  func(context.Context, *rc, bool) error { return nil },
 	replace: []string{"ServiceToken"},
 	anyAttr: true,
 	attr: func(ctx context.Context, x *rc, name string) (string, error) {

@@ -12,6 +12,7 @@ type domainProps struct {
 	CustomDomainConfig  *cognitoidp.CustomDomainConfigType `json:"CustomDomainConfig,omitempty"`
 	Domain              *string                            `json:"Domain,omitempty"`
 	ManagedLoginVersion *int32                             `json:"ManagedLoginVersion,omitempty"`
+	Routing             *cognitoidp.RoutingType            `json:"Routing,omitempty"`
 	UserPoolId          *string                            `json:"UserPoolId,omitempty"`
 }
 

@@ -3,6 +3,7 @@ package template
 import (
 	"context"
 
+	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 )
 
@@ -38,6 +39,10 @@ func init() {
 		remove: func(ctx context.Context, x *rc, _ bool) error {
 			err := x.idp(ctx, "AdminRemoveUserFromGroup", &cognitoidp.AdminRemoveUserFromGroupRequest{
 				UserPoolId: poolOf(x), GroupName: ptr(x.attrs[attrGroup]), Username: ptr(x.attrs[attrUser])}, nil)
+			// Deleting the user or the group ends the membership too.
+			if errs.Is(err, errs.UserNotFoundException) {
+				return nil
+			}
 			return ignoreNotFound(err)
 		},
 		identity: func(props any) string { return canonical(props) },

@@ -27,6 +27,8 @@ type userPoolProps struct {
 	EmailVerificationMessage    *string                                     `json:"EmailVerificationMessage,omitempty"`
 	EmailVerificationSubject    *string                                     `json:"EmailVerificationSubject,omitempty"`
 	EnabledMfas                 []string                                    `json:"EnabledMfas,omitempty"`
+	IssuerConfiguration         *cognitoidp.IssuerConfigurationType         `json:"IssuerConfiguration,omitempty"`
+	KeyConfiguration            *cognitoidp.KeyConfigurationType            `json:"KeyConfiguration,omitempty"`
 	LambdaConfig                *cognitoidp.LambdaConfigType                `json:"LambdaConfig,omitempty"`
 	MfaConfiguration            *string                                     `json:"MfaConfiguration,omitempty"`
 	Policies                    *cognitoidp.UserPoolPolicyType              `json:"Policies,omitempty"`
@@ -42,6 +44,7 @@ type userPoolProps struct {
 	UserPoolTags                map[string]string                           `json:"UserPoolTags,omitempty"`
 	UserPoolTier                *string                                     `json:"UserPoolTier,omitempty"`
 	VerificationMessageTemplate *cognitoidp.VerificationMessageTemplateType `json:"VerificationMessageTemplate,omitempty"`
+	WebAuthnFactorConfiguration *string                                     `json:"WebAuthnFactorConfiguration,omitempty"`
 	WebAuthnRelyingPartyID      *string                                     `json:"WebAuthnRelyingPartyID,omitempty"`
 	WebAuthnUserVerification    *string                                     `json:"WebAuthnUserVerification,omitempty"`
 }
@@ -51,11 +54,12 @@ var mfaFactors = []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}
 
 // poolRenames maps request members to the properties they come from.
 var poolRenames = map[string]string{
-	"PoolName":                              "UserPoolName",
-	"EmailMfaConfiguration.Message":         "EmailAuthenticationMessage",
-	"EmailMfaConfiguration.Subject":         "EmailAuthenticationSubject",
-	"WebAuthnConfiguration.RelyingPartyId":  "WebAuthnRelyingPartyID",
-	"WebAuthnConfiguration.UserVerification": "WebAuthnUserVerification",
+	"PoolName":                                     "UserPoolName",
+	"EmailMfaConfiguration.Message":                "EmailAuthenticationMessage",
+	"EmailMfaConfiguration.Subject":                "EmailAuthenticationSubject",
+	"WebAuthnConfiguration.RelyingPartyId":         "WebAuthnRelyingPartyID",
+	"WebAuthnConfiguration.UserVerification":       "WebAuthnUserVerification",
+	"WebAuthnConfiguration.FactorConfiguration":    "WebAuthnFactorConfiguration",
 	"SmsMfaConfiguration.SmsAuthenticationMessage": "SmsAuthenticationMessage",
 	"SmsMfaConfiguration.SmsConfiguration":         "SmsConfiguration",
 }
@@ -123,6 +127,8 @@ func poolCreateRequest(x *rc, in *userPoolProps) *cognitoidp.CreateUserPoolReque
 		EmailConfiguration:          in.EmailConfiguration,
 		EmailVerificationMessage:    in.EmailVerificationMessage,
 		EmailVerificationSubject:    in.EmailVerificationSubject,
+		IssuerConfiguration:         in.IssuerConfiguration,
+		KeyConfiguration:            in.KeyConfiguration,
 		LambdaConfig:                in.LambdaConfig,
 		MfaConfiguration:            in.MfaConfiguration,
 		Policies:                    in.Policies,
@@ -148,7 +154,7 @@ func poolCreateRequest(x *rc, in *userPoolProps) *cognitoidp.CreateUserPoolReque
 func needsMfaCall(in *userPoolProps) bool {
 	return (in.MfaConfiguration != nil && *in.MfaConfiguration != cognitoidp.UserPoolMfaTypeOff) ||
 		len(in.EnabledMfas) > 0 || in.EmailAuthenticationMessage != nil || in.EmailAuthenticationSubject != nil ||
-		in.WebAuthnRelyingPartyID != nil || in.WebAuthnUserVerification != nil
+		in.WebAuthnRelyingPartyID != nil || in.WebAuthnUserVerification != nil || in.WebAuthnFactorConfiguration != nil
 }
 
 // poolMfaRequest turns MfaConfiguration, EnabledMfas and the email and
@@ -177,8 +183,9 @@ func poolMfaRequest(poolID string, in *userPoolProps) *cognitoidp.SetUserPoolMfa
 	if slices.Contains(factors, "EMAIL_OTP") {
 		req.EmailMfaConfiguration = &cognitoidp.EmailMfaConfigType{Message: in.EmailAuthenticationMessage, Subject: in.EmailAuthenticationSubject}
 	}
-	if in.WebAuthnRelyingPartyID != nil || in.WebAuthnUserVerification != nil {
-		req.WebAuthnConfiguration = &cognitoidp.WebAuthnConfigurationType{RelyingPartyId: in.WebAuthnRelyingPartyID, UserVerification: in.WebAuthnUserVerification}
+	if in.WebAuthnRelyingPartyID != nil || in.WebAuthnUserVerification != nil || in.WebAuthnFactorConfiguration != nil {
+		req.WebAuthnConfiguration = &cognitoidp.WebAuthnConfigurationType{RelyingPartyId: in.WebAuthnRelyingPartyID,
+			UserVerification: in.WebAuthnUserVerification, FactorConfiguration: in.WebAuthnFactorConfiguration}
 	}
 	return req
 }
@@ -229,6 +236,8 @@ func updateUserPool(ctx context.Context, x *rc, props any) error {
 		EmailConfiguration:          c.EmailConfiguration,
 		EmailVerificationMessage:    c.EmailVerificationMessage,
 		EmailVerificationSubject:    c.EmailVerificationSubject,
+		IssuerConfiguration:         c.IssuerConfiguration,
+		KeyConfiguration:            c.KeyConfiguration,
 		LambdaConfig:                c.LambdaConfig,
 		MfaConfiguration:            m.MfaConfiguration,
 		Policies:                    c.Policies,

@@ -68,9 +68,11 @@ func checkName(p *shape.Path, v *shape.Violations, name string) {
 	}
 }
 
-func (in *stackNameInput) Validate(p *shape.Path, v *shape.Violations)   { checkName(p, v, in.StackName) }
-func (in *putOutputsInput) Validate(p *shape.Path, v *shape.Violations)  { checkName(p, v, in.StackName) }
-func (in *unlockInput) Validate(p *shape.Path, v *shape.Violations)      { checkName(p, v, in.StackName) }
+func (in *stackNameInput) Validate(p *shape.Path, v *shape.Violations) { checkName(p, v, in.StackName) }
+func (in *putOutputsInput) Validate(p *shape.Path, v *shape.Violations) {
+	checkName(p, v, in.StackName)
+}
+func (in *unlockInput) Validate(p *shape.Path, v *shape.Violations) { checkName(p, v, in.StackName) }
 func (in *deleteResourceInput) Validate(p *shape.Path, v *shape.Violations) {
 	checkName(p, v, in.StackName)
 	if in.LogicalID == "" {

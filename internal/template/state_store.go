@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/ids"
+	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
 )
 
@@ -25,11 +27,16 @@ const (
 
 func stackScope(stack string) string { return "stack:" + stack }
 
-// stackDoc is the document of a KindStack record.
+// stackDoc is the document of a KindStack record. The outputs are sealed
+// with the master key: a template may output a client's secret (the CDK's
+// userPoolClientSecret), which cirro never keeps in plain text.
 type stackDoc struct {
-	Outputs []OutputValue `json:"Outputs,omitempty"`
-	Lock    *lease        `json:"Lock,omitempty"`
+	Outputs []byte `json:"SealedOutputs,omitempty"`
+	Lock    *lease `json:"Lock,omitempty"`
 }
+
+// outputsPurpose separates the outputs' key from the keyring's others.
+const outputsPurpose = "cirro/stack-outputs"
 
 type lease struct {
 	Token   string    `json:"Token"`
@@ -41,6 +48,7 @@ type lease struct {
 type StoreStates struct {
 	Store store.Store
 	Clock clock.Clock
+	Keys  *secrets.Keyring
 }
 
 // Load implements States.
@@ -66,8 +74,14 @@ func (s *StoreStates) Load(ctx context.Context, stack string) (*StackState, erro
 		if err != nil {
 			return err
 		}
-		st.Outputs = doc.Outputs
-		return nil
+		if len(doc.Outputs) == 0 {
+			return nil
+		}
+		plain, err := s.Keys.Open(outputsPurpose, doc.Outputs, []byte(stack))
+		if err != nil {
+			return fmt.Errorf("stack %s: open outputs: %w", stack, err)
+		}
+		return json.Unmarshal(plain, &st.Outputs)
 	})
 	return st, err
 }
@@ -96,7 +110,7 @@ func putStack(ctx context.Context, tx store.Tx, stack string, doc *stackDoc, rec
 		return err
 	}
 	if rec == nil {
-		return tx.Insert(ctx, &store.Record{Kind: KindStack, ID: stack, Data: data})
+		return insert(ctx, tx, &store.Record{Kind: KindStack, ID: stack, Data: data})
 	}
 	rec.Data = data
 	return tx.Update(ctx, rec)
@@ -112,7 +126,7 @@ func (s *StoreStates) PutResource(ctx context.Context, stack string, r *Resource
 	return s.Store.Write(ctx, func(tx store.Tx) error {
 		rec, err := tx.Get(ctx, KindStackResource, id)
 		if errors.Is(err, store.ErrNotFound) {
-			return tx.Insert(ctx, &store.Record{Kind: KindStackResource, ID: id, Scope: stackScope(stack), Data: data})
+			return insert(ctx, tx, &store.Record{Kind: KindStackResource, ID: id, Scope: stackScope(stack), Data: data})
 		}
 		if err != nil {
 			return err
@@ -135,12 +149,19 @@ func (s *StoreStates) DeleteResource(ctx context.Context, stack, logicalID strin
 
 // PutOutputs implements States.
 func (s *StoreStates) PutOutputs(ctx context.Context, stack string, outputs []OutputValue) error {
+	plain, err := json.Marshal(outputs)
+	if err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx store.Tx) error {
 		doc, rec, err := s.stack(ctx, tx, stack)
 		if err != nil {
 			return err
 		}
-		doc.Outputs = outputs
+		doc.Outputs = nil
+		if len(outputs) > 0 {
+			doc.Outputs = s.Keys.Seal(outputsPurpose, plain, []byte(stack))
+		}
 		return putStack(ctx, tx, stack, doc, rec)
 	})
 }
@@ -189,4 +210,15 @@ func (s *StoreStates) ListStacks(ctx context.Context) ([]string, error) {
 		return err
 	})
 	return names, err
+}
+
+// insert adds a record that was found missing; if another transaction
+// added it meanwhile, Store.Write runs the caller again, which then finds
+// and updates it.
+func insert(ctx context.Context, tx store.Tx, rec *store.Record) error {
+	err := tx.Insert(ctx, rec)
+	if errors.Is(err, store.ErrExists) {
+		return fmt.Errorf("%s %s: %w", rec.Kind, rec.ID, store.ErrConflict)
+	}
+	return err
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/cirrohq/cirro/internal/store"
 )
 
-// adminUser reads the pool and the user an administrator names.
+// adminUser reads the pool (shared: read-only) and the user an
+// administrator names.
 func (s *Service) adminUser(ctx context.Context, tx store.Tx, poolID, name string) (*cognitoidp.UserPoolType, *User, *store.Record, error) {
-	p, _, err := s.Pools.Pool(ctx, tx, poolID)
+	p, _, err := s.Pools.SharedPool(ctx, tx, poolID)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -31,7 +31,7 @@ func (s *Service) ListUsers(ctx context.Context, in *cognitoidp.ListUsersRequest
 	}
 	out := &cognitoidp.ListUsersResponse{Users: []cognitoidp.UserType{}}
 	err = s.Store.Read(ctx, func(tx store.Tx) error {
-		p, _, err := s.Pools.Pool(ctx, tx, *in.UserPoolId)
+		p, _, err := s.Pools.SharedPool(ctx, tx, *in.UserPoolId)
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,7 @@ func (s *SelfService) authenticate(ctx context.Context, accessToken *string) (*t
 // load reads what a verified token names, inside tx, and checks that the
 // user may act.
 func (s *SelfService) load(ctx context.Context, tx store.Tx, c *token.AccessClaims) (*signedIn, error) {
-	p, _, err := s.Users.Pools.Pool(ctx, tx, c.PoolID)
+	p, _, err := s.Users.Pools.SharedPool(ctx, tx, c.PoolID)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@
 //	cirro-load crash      SIGKILL under load, then verify every acknowledged write
 //	cirro-load pgrestart  PostgreSQL restarted under load: clean errors, then recovery
 //	cirro-load soak       a long run at a fixed rate, memory sampled over time
+//	cirro-load render     rewrite the generated sections of docs/performance.md from saved results
 //
 // bench/*.sh build and run them; docs/performance.md has the results.
 package main
@@ -29,6 +30,7 @@ var commands = map[string]func(args []string) error{
 	"crash":     cmdCrash,
 	"pgrestart": cmdPGRestart,
 	"soak":      cmdSoak,
+	"render":    cmdRender,
 }
 
 func main() {
@@ -50,6 +52,6 @@ func main() {
 func usage() {
 	fmt.Fprint(os.Stderr, `usage: cirro-load <command> [flags]   (cirro-load <command> -h for flags)
 
-commands: run, rs256, compare, gen, scale, multinode, crash, pgrestart, soak
+commands: run, rs256, compare, gen, scale, multinode, crash, pgrestart, soak, render
 `)
 }

@@ -34,6 +34,9 @@ func ErrorCode(err error) string {
 }
 
 // describe is an error in one line: its code and the server's message.
+// Describe is an error in one line: its code and the server's message.
+func Describe(err error) string { return describe(err) }
+
 func describe(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {

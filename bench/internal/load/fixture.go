@@ -225,3 +225,11 @@ func passwordSignIn(ctx context.Context, c *idp.Client, fx *Fixture, name string
 	}
 	return nil, err
 }
+
+// SignInInput is USER_PASSWORD_AUTH for one user of the fixture.
+func (fx *Fixture) SignInInput(name string) *idp.InitiateAuthInput {
+	return &idp.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &fx.ClientID,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": fx.Password},
+	}
+}

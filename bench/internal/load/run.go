@@ -53,6 +53,9 @@ type Config struct {
 	// MeasureStart, when set, is called when the warm-up ends; Run returns
 	// after it has returned.
 	MeasureStart func()
+	// OnResult, when set, sees every request of the measured phase as it
+	// ends (from any worker at once): fault tests follow errors over time.
+	OnResult func(op *Op, start time.Time, latency time.Duration, err error)
 }
 
 // Mix is a weighted choice of operations.
@@ -204,11 +207,15 @@ func (w *worker) do(ctx context.Context, op *Op, start time.Time, record bool) {
 		t = &opTally{}
 		w.tallies[op] = t
 	}
+	latency := time.Since(start) - clientTime
+	if w.cfg.OnResult != nil {
+		w.cfg.OnResult(op, start, latency, err)
+	}
 	if err != nil {
 		t.failure(err)
 		return
 	}
-	t.success(time.Since(start)-clientTime, w.rng)
+	t.success(latency, w.rng)
 }
 
 var errBacklog = errors.New("arrival missed: every request slot was busy for a whole second")

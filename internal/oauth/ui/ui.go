@@ -59,6 +59,8 @@ type View struct {
 	// same key for typing in.
 	QRCode     template.HTML
 	SecretCode string
+	// SecretGroups is SecretCode in groups of four, for reading.
+	SecretGroups string
 	// MFAOptions are the factors the user may choose from.
 	MFAOptions []Option
 	// IdPs are the client's federated identity providers.
@@ -83,11 +85,15 @@ type Pages struct{ sets map[string]*template.Template }
 // pageNames are the templates besides the layout.
 var pageNames = []string{"login", "signup", "confirm", "forgot", "reset", "newpassword", "mfa", "totpsetup", "selectmfa", "error"}
 
+// funcs are the templates' helpers: lower puts a field label into a
+// sentence ("Enter your email").
+var funcs = template.FuncMap{"lower": strings.ToLower}
+
 // New parses the embedded templates.
 func New() (*Pages, error) {
 	p := &Pages{sets: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: %s: %w", name, err)
 		}

@@ -39,6 +39,8 @@ type Store struct {
 	// writeTurn is the in-process writer queue, a channel rather than a
 	// mutex so that waiting for it respects the context.
 	writeTurn chan struct{}
+	// readStmts keeps the readers' statements prepared (stmtcache.go).
+	readStmts *stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -127,6 +129,7 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 	n := max(4, runtime.GOMAXPROCS(0))
 	s.readers.SetMaxOpenConns(n)
 	s.readers.SetMaxIdleConns(n)
+	s.readStmts = newStmtCache(s.readers)
 	if err := s.Ping(ctx); err != nil {
 		return nil, err
 	}
@@ -153,7 +156,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer tx.Rollback() // nothing to commit; also runs on panic
-	return fn(&sqlTx{tx: tx})
+	return fn(&sqlTx{tx: tx, stmts: s.readStmts})
 }
 
 // Write runs fn in the write transaction, retrying on store.ErrConflict.
@@ -263,6 +266,8 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // Close closes the connections; an in-memory database is discarded.
 func (s *Store) Close() error {
 	var errs []error
+	s.readStmts.waitIdle(busyTimeout)
+	s.readStmts.close()
 	if s.readers != nil {
 		errs = append(errs, s.readers.Close())
 	}

@@ -15,7 +15,24 @@ import (
 
 // sqlTx is a store.Tx on a database/sql transaction, read or write.
 type sqlTx struct {
-	tx *sql.Tx
+	tx    *sql.Tx
+	stmts *stmtCache // prepared statements of the tx's database
+}
+
+// query and queryRow run a query as a prepared statement when the cache
+// has it ready.
+func (t *sqlTx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t *sqlTx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 type scanner interface{ Scan(...any) error }
@@ -33,7 +50,7 @@ func scanRecord(row scanner) (*store.Record, error) {
 }
 
 func (t *sqlTx) queryOne(ctx context.Context, query string, args ...any) (*store.Record, error) {
-	rec, err := scanRecord(t.tx.QueryRowContext(ctx, query, args...))
+	rec, err := scanRecord(t.queryRow(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -57,7 +74,7 @@ func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.QueryContext(ctx, query, args...)
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list: %w", err)
 	}
@@ -82,7 +99,7 @@ func (t *sqlTx) Count(ctx context.Context, q store.Query) (int, error) {
 		return 0, err
 	}
 	var n int
-	if err := t.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count: %w", err)
 	}
 	return n, nil

@@ -23,10 +23,12 @@ func Dollar(n int) string { return "$" + strconv.Itoa(n) }
 // ListSQL returns the statement and arguments for List (count false) or
 // Count (count true, which ignores After and Limit).
 //
-// The key filter is an IN over record_keys rather than a join so that a
-// record holding several matching keys comes back once; it lets the
-// planner drive the query from the key index, which is what makes a
-// selective lookup cheap in a large scope.
+// A filter on one exact key value is driven from the key index in id
+// order (exactKeySQL), so that a page stops at its limit however many
+// records match. A prefix filter is an IN over record_keys rather than a
+// join so that a record holding several matching keys comes back once; it
+// lets the planner drive the query from the key index, which is what
+// makes a selective lookup cheap in a large scope.
 func ListSQL(q store.Query, ph Placeholder, count bool) (string, []any, error) {
 	if q.Limit < 0 {
 		return "", nil, errors.New("store: negative query limit")

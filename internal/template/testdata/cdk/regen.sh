@@ -18,7 +18,7 @@ for app in apps/*.js; do
 	case "$name" in common) continue ;; esac
 	rm -rf "cdk.out/$name"
 	mkdir -p cdk.out
-	if ! npx --no-install cdk synth --quiet --no-version-reporting --no-path-metadata \
+	if ! npx --no-install cdk synth --quiet \
 		--app "node $app" --output "cdk.out/$name" >"cdk.out/$name.log" 2>&1; then
 		tail -n 20 "cdk.out/$name.log" | cut -c1-300 >&2
 		exit 1

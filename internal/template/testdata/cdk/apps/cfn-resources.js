@@ -54,6 +54,9 @@ stack('CfnResources', (s) => {
     userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ['email'] },
     accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
     userPoolTags: { stage: stage.valueAsString, team: 'identity' },
+    webAuthnRelyingPartyId: 'auth.example.com',
+    webAuthnUserVerification: 'preferred',
+    webAuthnFactorConfiguration: 'SINGLE_FACTOR',
   });
 
   const client = new cognito.CfnUserPoolClient(s, 'WebClient', {
@@ -148,6 +151,15 @@ stack('CfnResources', (s) => {
     useCognitoProvidedValues: true,
   });
   branding.addDependency(domain);
+
+  new cognito.CfnTerms(s, 'Terms', {
+    userPoolId: pool.ref,
+    clientId: client.ref,
+    termsName: 'terms-of-use',
+    termsSource: 'LINK',
+    enforcement: 'NONE',
+    links: { 'cognito:default': 'https://example.com/terms', 'cognito:french': 'https://example.com/fr/conditions' },
+  });
 
   new cognito.CfnUserPoolRiskConfigurationAttachment(s, 'Risk', {
     userPoolId: pool.ref,

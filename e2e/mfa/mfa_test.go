@@ -1,0 +1,195 @@
+// Package mfa_test signs in to cirro with the real amazon-cognito-identity-js
+// over HTTP in a pool that requires TOTP MFA and remembers devices: setup,
+// a TOTP code computed by an implementation independent of cirro's, device
+// confirmation and remembering, and device SRP in place of MFA. It needs
+// Node and the npm packages of this directory (npm ci --prefix e2e/mfa);
+// without them it skips, unless CIRRO_SRP_REQUIRE_NODE=1 (set by CI and
+// scripts/test.sh) makes that a failure.
+package mfa_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cirrohq/cirro/cirrotest"
+)
+
+// requireNode skips (or with CIRRO_SRP_REQUIRE_NODE set, fails) when Node
+// or the library is missing.
+func requireNode(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH"
+	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js", "package.json")); err != nil {
+		missing = "amazon-cognito-identity-js is not installed; run: npm ci --prefix e2e/mfa"
+	}
+	if missing != "" {
+		if os.Getenv("CIRRO_SRP_REQUIRE_NODE") != "" {
+			t.Fatalf("end-to-end MFA with amazon-cognito-identity-js required but %s", missing)
+		}
+		t.Skipf("skipping end-to-end MFA with amazon-cognito-identity-js: %s", missing)
+	}
+	return dir
+}
+
+// outcome is what mfa.js reports for one sign-in.
+type outcome struct {
+	Step                      int      `json:"step"`
+	Outcome                   string   `json:"outcome"`
+	Code                      string   `json:"code"`
+	Message                   string   `json:"message"`
+	Challenges                []string `json:"challenges"`
+	AccessToken               string   `json:"accessToken"`
+	UserConfirmationNecessary bool     `json:"userConfirmationNecessary"`
+	DeviceKey                 string   `json:"deviceKey"`
+	Remembered                bool     `json:"remembered"`
+	Secret                    string   `json:"secret"`
+}
+
+// run runs mfa.js against the server and returns its three outcomes.
+func run(t *testing.T, dir string, scenario map[string]string) []outcome {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	in, err := json.Marshal(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, "node", "mfa.js")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(string(in))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("mfa.js: %v\nstderr:\n%s", err, stderr.String())
+	}
+	var results []outcome
+	done := false
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		var probe struct {
+			Done bool `json:"done"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &probe); err != nil {
+			t.Fatalf("mfa.js wrote %q: %v", sc.Text(), err)
+		}
+		if probe.Done {
+			done = true
+			break
+		}
+		var o outcome
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, o)
+	}
+	if !done || len(results) != 3 {
+		t.Fatalf("mfa.js gave %d results (done: %v)\nstdout:\n%s\nstderr:\n%s", len(results), done, out, stderr.String())
+	}
+	return results
+}
+
+func claims(t *testing.T, jwt string) map[string]any {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", jwt)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestCognitoIdentityJSMFAAndDevices: against a real cirro (development
+// mode, as `cirro serve` runs on a laptop), a pool that requires TOTP and
+// remembers devices on the user's prompt, with an app client of Cognito's
+// default flows (SRP). The library sets up TOTP through MFA_SETUP, answers
+// SOFTWARE_TOKEN_MFA with an independently computed code and confirms the
+// new device, which the script then remembers; the third sign-in is
+// completed by device SRP with no MFA, with tokens for that device.
+func TestCognitoIdentityJSMFAAndDevices(t *testing.T) {
+	dir := requireNode(t)
+	c := cirrotest.Start(t, cirrotest.WithDevMode())
+	idp := c.IdentityProvider()
+	ctx := context.Background()
+
+	pool, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("e2e-mfa"),
+		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	if _, err := idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := aws.ToString(client.UserPoolClient.ClientId)
+	const username, password = "mia", "Corr3ct-Horse-9!"
+	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(username),
+		MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String(username),
+		Password: aws.String(password), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	got := run(t, dir, map[string]string{"endpoint": c.URL, "poolId": poolID, "clientId": clientID, "username": username, "password": password})
+	setup, mfa, device := got[0], got[1], got[2]
+	if setup.Outcome != "success" || !slices.Equal(setup.Challenges, []string{"MFA_SETUP"}) || len(setup.Secret) != 52 {
+		t.Fatalf("setup: %+v", setup)
+	}
+	if mfa.Outcome != "success" || !slices.Equal(mfa.Challenges, []string{"SOFTWARE_TOKEN_MFA"}) ||
+		!mfa.UserConfirmationNecessary || !mfa.Remembered || mfa.DeviceKey == "" {
+		t.Fatalf("TOTP sign-in with a new device: %+v", mfa)
+	}
+	if device.Outcome != "success" || len(device.Challenges) != 0 || device.DeviceKey != mfa.DeviceKey {
+		t.Fatalf("sign-in with the remembered device: %+v", device)
+	}
+	if k := claims(t, device.AccessToken)["device_key"]; k != mfa.DeviceKey {
+		t.Fatalf("device_key claim %v, want %s", k, mfa.DeviceKey)
+	}
+
+	listed, err := idp.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: aws.String(username)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(listed.Devices) != 1 || aws.ToString(listed.Devices[0].DeviceKey) != mfa.DeviceKey || listed.Devices[0].DeviceLastAuthenticatedDate == nil {
+		t.Fatalf("devices %+v", listed.Devices)
+	}
+	for _, a := range listed.Devices[0].DeviceAttributes {
+		if aws.ToString(a.Name) == "dev:device_remembered_status" && aws.ToString(a.Value) != "remembered" {
+			t.Fatalf("device status %s", aws.ToString(a.Value))
+		}
+	}
+}
