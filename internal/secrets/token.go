@@ -13,7 +13,9 @@ func (k *Keyring) SealToken(purpose string, payload, ad []byte) string {
 
 // OpenToken opens what SealToken made; any alteration yields ErrOpen.
 func (k *Keyring) OpenToken(purpose, token string, ad []byte) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
+	// Strict: a token whose unused trailing bits were edited is a
+	// different string and must not open.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil {
 		return nil, ErrOpen
 	}
