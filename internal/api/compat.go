@@ -52,13 +52,13 @@ var Features = []Feature{
 	{"PostgreSQL store, several nodes on one database", Works, "uniqueness by database constraints"},
 	{"Secrets at rest under a master key outside the database", Works, "HKDF-derived purpose keys, AES-256-GCM"},
 	{"/healthz, /readyz, Prometheus /metrics", Works, "request count and latency per operation and outcome"},
-	{"Sign-up, confirmation, admin user management", NotYet, ""},
+	{"Sign-up, confirmation, admin user management, aliases, account recovery", Works, "messages by SMTP, SMS webhook or the dev outbox (/_cirro/outbox)"},
 	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", Works, "USER_SRP_AUTH checked end to end with amazon-cognito-identity-js; USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, NEW_PASSWORD_REQUIRED; lockout; auth events"},
 	{"MFA (SMS, email, TOTP) and devices", Works, "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP; remembered devices with device SRP"},
-	{"Lambda triggers", NotYet, ""},
-	{"OAuth2/OIDC endpoints and hosted UI", NotYet, ""},
+	{"Lambda triggers", Partial, "invokers (Lambda Invoke API, webhook, command) and every event type; wired: pre token generation, post authentication, custom auth; not yet called: pre sign-up, post confirmation, custom message, user migration, custom senders, pre authentication"},
+	{"OAuth2/OIDC endpoints and hosted UI", Works, "authorize (code+PKCE, implicit), token (code, refresh, client_credentials), userInfo, revoke, logout; hosted pages incl. MFA; tested in Chromium"},
 	{"Federation (OIDC, SAML, social)", NotYet, ""},
-	{"CloudFormation templates (cdk synth)", NotYet, ""},
+	{"CloudFormation templates (cdk synth): serve --template, apply, export, outputs", Partial, "every Cognito resource type but UserPoolIdentityProvider, RiskConfigurationAttachment and replicas (recognised, reported as not yet); IAM roles recorded; Lambda functions mapped with --lambda"},
 	{"Identity pools and credentials", Partial, "credentials need an STS endpoint (sts.endpoint); OpenID token issuer is <public-url>/identitypool"},
 }
 
