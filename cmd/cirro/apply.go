@@ -29,12 +29,20 @@ type templateFlags struct {
 	lambda listFlag
 }
 
+// templateFlagsFor registers serve's template flags.
 func templateFlagsFor(fs *flag.FlagSet) *templateFlags {
+	tf := fileFlagsFor(fs)
+	fs.Var(&tf.lambda, "lambda", "route a template's Lambda function to a Lambda Invoke API endpoint: LogicalId=URL; repeatable")
+	return tf
+}
+
+// fileFlagsFor registers --template and --parameter. A running server
+// routes triggers by its own configuration, so apply has no --lambda.
+func fileFlagsFor(fs *flag.FlagSet) *templateFlags {
 	tf := &templateFlags{}
-	fs.Var(&tf.files, "template", "CloudFormation template (JSON or YAML, as `cdk synth` writes) to apply; repeatable. "+
+	fs.Var(&tf.files, "template", "CloudFormation template (JSON or YAML, as cdk synth writes) to apply; repeatable. "+
 		"The stack is named after the file: MyStack.template.json is MyStack")
 	fs.Var(&tf.params, "parameter", "template parameter Key=Value; repeatable")
-	fs.Var(&tf.lambda, "lambda", "route a template's Lambda function to a Lambda Invoke API endpoint: LogicalId=URL; repeatable")
 	return tf
 }
 
@@ -187,7 +195,7 @@ func remoteFlagsFor(fs *flag.FlagSet) remoteFlags {
 	}
 	return remoteFlags{
 		endpoint: fs.String("endpoint", os.Getenv("CIRRO_ENDPOINT"), "base URL of the running cirro (default $CIRRO_ENDPOINT)"),
-		region:   fs.String("region", region, "region requests are signed for (default $AWS_REGION, else us-east-1)"),
+		region:   fs.String("region", region, "region requests are signed for ($AWS_REGION when set)"),
 	}
 }
 
@@ -209,7 +217,7 @@ func (r remoteFlags) awsConfig(ctx context.Context) (aws.Config, error) {
 // match templates, through signed admin calls.
 func runApply(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
-	tf := templateFlagsFor(fs)
+	tf := fileFlagsFor(fs)
 	stackName := fs.String("stack-name", "", "stack to apply to (default: named after the template file; only with one --template)")
 	dryRun := fs.Bool("dry-run", false, "print the plan and change nothing")
 	rf := remoteFlagsFor(fs)
@@ -231,10 +239,6 @@ func runApply(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		tpls[0].stack = *stackName
-	}
-	if len(tf.lambda) > 0 {
-		return errors.New("--lambda routes the triggers of `cirro serve --template`; a running server routes them " +
-			"by ARN under triggers.functions in its configuration (apply prints each function's ARN)")
 	}
 	cfg, err := rf.awsConfig(ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/internal/config"
 )
 
 const fixtures = "../../internal/template/testdata/fixtures/"
@@ -224,3 +225,19 @@ func pools(t *testing.T, c *cirrotest.Server) int {
 func ptr[T any](v T) *T { return &v }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+// TestApplyNeedsStackGrant: the stack's state is cirro's own resource,
+// granted apart from Cognito's ("cirro:*" actions).
+func TestApplyNeedsStackGrant(t *testing.T) {
+	c := cirrotest.Start(t, cirrotest.WithConfig(func(cfg *config.Config) {
+		cfg.AccessKeys[0].Actions = []string{"cognito-idp:*", "cognito-identity:*"}
+	}))
+	signAs(t, c)
+	_, err := run(t, applyCmd, "--template", fixtures+"Groups.template.json", "--endpoint", c.URL)
+	if err == nil || !strings.Contains(err.Error(), "cirro:GetStack") {
+		t.Fatalf("apply without a stack grant: %v", err)
+	}
+	if n := pools(t, c); n != 0 {
+		t.Errorf("%d pools created", n)
+	}
+}

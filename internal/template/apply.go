@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 )
 
 // Result is what Apply did.
@@ -66,17 +65,6 @@ func (e *Engine) Apply(ctx context.Context, stack string, t *Template, params ma
 		return nil, errors.Join(err, cleanupErr)
 	}
 	return &Result{Plan: pl, Outputs: outs, Applied: true}, cleanupErr
-}
-
-// CleanupError lists the removals that failed after a successful apply.
-type CleanupError struct{ Failures []error }
-
-func (e *CleanupError) Error() string {
-	msgs := make([]string, len(e.Failures))
-	for i, f := range e.Failures {
-		msgs[i] = f.Error()
-	}
-	return "the apply succeeded, but removing dropped resources failed (the next apply retries): " + strings.Join(msgs, "; ")
 }
 
 // run is one apply in progress: the state as it stands, and the log of
@@ -145,8 +133,8 @@ func (r *run) resource(ctx context.Context, res resolver, id string) error {
 	k := kindOf(tr.Type)
 	var p problems
 	props, desired := r.eng.evalProps(r.pl, res, id, &p)
-	if props != nil && k.check != nil {
-		k.check(r.pl.newRC(id, tr.Type, r.live[id]), props, &p)
+	if props != nil {
+		r.pl.check(k, id, r.live[id], props, &p)
 	}
 	if err := p.err(""); err != nil {
 		return err
@@ -162,10 +150,10 @@ func (r *run) resource(ctx context.Context, res resolver, id string) error {
 	action, changes, _ := diff(k, old.Properties, desired)
 	if action == ActionNone && r.refersToInPlace(id) {
 		// Its references read the same, but what they name was made anew.
-		action, changes = ActionUpdate, []string{"(a resource it refers to was replaced)"}
-		if k.update == nil {
-			action, changes = ActionReplace, k.replace[:1]
-		}
+		action, changes = ActionUpdate, nil
+	}
+	if action == ActionUpdate && k.update == nil {
+		action = ActionReplace // every change replaces such a resource
 	}
 	switch action {
 	case ActionNone:
@@ -182,7 +170,11 @@ func (r *run) resource(ctx context.Context, res resolver, id string) error {
 	if err != nil {
 		return err
 	}
-	r.eng.logf("replace %s (%s): %s changed", id, tr.Type, joinList(replaceChanges(k, changes)))
+	if why := joinList(replaceChanges(k, changes)); why != "" {
+		r.eng.logf("replace %s (%s): %s changed", id, tr.Type, why)
+	} else {
+		r.eng.logf("replace %s (%s): a resource it refers to was made anew", id, tr.Type)
+	}
 	if k.identity != nil && k.identity(oldProps) == k.identity(props) {
 		if r.inPlace == nil {
 			r.inPlace = map[string]bool{}
@@ -283,60 +275,4 @@ func (r *run) bindRecorded(k *kind, old *ResourceState) (any, error) {
 		return nil, err
 	}
 	return props, nil
-}
-
-// cleanup removes what the template dropped and the previous versions of
-// replaced resources.
-func (r *run) cleanup(ctx context.Context) error {
-	var failures []error
-	var queue []*ResourceState
-	for i := len(r.replaced) - 1; i >= 0; i-- {
-		queue = append(queue, r.replaced[i])
-	}
-	for _, s := range r.pl.Steps {
-		if s.Action == ActionDelete || s.Action == ActionRetain {
-			queue = append(queue, r.pl.state.Resources[s.LogicalID])
-		}
-	}
-	for _, old := range queue {
-		replaced := r.live[old.LogicalID] != nil && r.live[old.LogicalID].PhysicalID != old.PhysicalID
-		policy := old.DeletionPolicy
-		if replaced {
-			policy = old.UpdateReplacePolicy
-		}
-		if policy == PolicyRetain || policy == PolicyRetainExceptOnCreate {
-			r.eng.logf("retained %s (%s): %s is left in place and no longer managed", old.LogicalID, old.Type, old.PhysicalID)
-			if !replaced {
-				if err := r.eng.States.DeleteResource(ctx, r.pl.Stack, old.LogicalID); err != nil {
-					failures = append(failures, err)
-				}
-				delete(r.live, old.LogicalID)
-			}
-			continue
-		}
-		k := kindOf(old.Type)
-		err := k.remove(ctx, r.pl.newRC(old.LogicalID, old.Type, old), false)
-		if err != nil {
-			failures = append(failures, fmt.Errorf("%s (%s) %s: %w", old.LogicalID, old.Type, old.PhysicalID, err))
-			if !replaced {
-				failed := *old
-				failed.Status = StatusDeleteFailed
-				if perr := r.eng.States.PutResource(ctx, r.pl.Stack, &failed); perr != nil {
-					failures = append(failures, perr)
-				}
-			}
-			continue
-		}
-		r.eng.logf("deleted %s (%s): %s", old.LogicalID, old.Type, old.PhysicalID)
-		if !replaced {
-			if err := r.eng.States.DeleteResource(ctx, r.pl.Stack, old.LogicalID); err != nil {
-				failures = append(failures, err)
-			}
-			delete(r.live, old.LogicalID)
-		}
-	}
-	if len(failures) > 0 {
-		return &CleanupError{Failures: failures}
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package template
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -286,82 +285,6 @@ func (e *evaluator) findInMap(arg any, at string) (any, error) {
 		return nil, fmt.Errorf("%s: Mappings has no %s.%s.%s", at, keys[0], keys[1], keys[2])
 	}
 	return v, nil
-}
-
-// condition evaluates a condition expression (Conditions section, or an
-// Fn::Equals used as a value).
-func (e *evaluator) condition(v any, at string) (bool, error) {
-	m, ok := v.(map[string]any)
-	if !ok || len(m) != 1 {
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-		return false, fmt.Errorf("%s: expects a condition function", at)
-	}
-	for fn, arg := range m {
-		l, _ := arg.([]any)
-		switch fn {
-		case "Condition":
-			name, _ := arg.(string)
-			c, ok := e.conditions[name]
-			if !ok {
-				return false, fmt.Errorf("%s: unknown condition %v", at, arg)
-			}
-			return c, nil
-		case "Fn::Equals":
-			if len(l) != 2 {
-				return false, fmt.Errorf("%s.Fn::Equals: expects two values", at)
-			}
-			a, err := e.eval(l[0], at+".Fn::Equals")
-			if err != nil {
-				return false, err
-			}
-			b, err := e.eval(l[1], at+".Fn::Equals")
-			if err != nil {
-				return false, err
-			}
-			if isUnknown(a) || isUnknown(b) {
-				return false, fmt.Errorf("%s.Fn::Equals: a condition cannot depend on a resource", at)
-			}
-			return equalValues(a, b), nil
-		case "Fn::Not":
-			if len(l) != 1 {
-				return false, fmt.Errorf("%s.Fn::Not: expects one condition", at)
-			}
-			c, err := e.condition(l[0], at+".Fn::Not")
-			return !c, err
-		case "Fn::And", "Fn::Or":
-			if len(l) < 2 || len(l) > 10 {
-				return false, fmt.Errorf("%s.%s: expects 2 to 10 conditions", at, fn)
-			}
-			and := fn == "Fn::And"
-			for i, c := range l {
-				b, err := e.condition(c, fmt.Sprintf("%s.%s[%d]", at, fn, i))
-				if err != nil {
-					return false, err
-				}
-				if b != and {
-					return b, nil
-				}
-			}
-			return and, nil
-		}
-		return false, fmt.Errorf("%s: %s is not a condition function", at, fn)
-	}
-	return false, nil
-}
-
-// equalValues compares two resolved values as CloudFormation does:
-// scalars by their string form.
-func equalValues(a, b any) bool {
-	as, aerr := toString(a)
-	bs, berr := toString(b)
-	if aerr == nil && berr == nil {
-		return as == bs
-	}
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
 }
 
 func isUnknown(v any) bool {

@@ -60,16 +60,3 @@ func outputString(ev *evaluator, v any, path string) (string, error) {
 	}
 	return s, nil
 }
-
-// Outputs resolves a template's outputs against a stack's recorded state
-// without changing anything (`cirro outputs --template`).
-func (e *Engine) Outputs(ctx context.Context, stack string, t *Template, params map[string]string) ([]OutputValue, error) {
-	pl, err := e.Plan(ctx, stack, t, params)
-	if err != nil {
-		return nil, err
-	}
-	if pl.Changes() {
-		return nil, fmt.Errorf("stack %s does not match the template (apply it first, or use --dry-run to see the differences)", stack)
-	}
-	return e.outputs(ctx, pl, pl.state.Resources)
-}

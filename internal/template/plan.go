@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Action is what an apply does to one resource.
@@ -169,89 +170,6 @@ func (e *Engine) plan(ctx context.Context, stack string, t *Template, given map[
 	return pl, nil
 }
 
-// checkReferences records a resource's dependencies and reports the names
-// it uses that the template does not define.
-func (e *Engine) checkReferences(t *Template, params map[string]any, id string, active map[string]bool, deps map[string][]string, p *problems) {
-	r := t.Resources[id]
-	path := "Resources." + id
-	if r.Type == "" {
-		return
-	}
-	var out []string
-	for _, d := range r.DependsOn {
-		if _, ok := t.Resources[d]; !ok {
-			p.addf(path+".DependsOn", "depends on %s, which is not a resource of the template", d)
-			continue
-		}
-		out = append(out, d)
-	}
-	for _, ref := range references(r.Properties) {
-		if ref.id == id {
-			p.addf(path+".Properties", "refers to itself")
-			continue
-		}
-		if dep, ok := t.Resources[ref.id]; ok {
-			if ref.attr != "" && dep.Type != "" && !kindOf(dep.Type).hasAttr(ref.attr) {
-				p.addf(path+".Properties", "Fn::GetAtt %s.%s: %s has no attribute %s", ref.id, ref.attr, dep.Type, ref.attr)
-			}
-			if !slices.Contains(out, ref.id) {
-				out = append(out, ref.id)
-			}
-			continue
-		}
-		if isParam(params, ref) {
-			continue
-		}
-		p.addf(path+".Properties", "refers to %s, which is neither a resource nor a parameter of the template", ref.id)
-	}
-	deps[id] = out
-}
-
-func checkOutputReferences(t *Template, params map[string]any, id string, p *problems) {
-	o := t.Outputs[id]
-	for _, ref := range references([]any{o.Value, o.ExportName}) {
-		if _, ok := t.Resources[ref.id]; ok {
-			continue
-		}
-		if isParam(params, ref) {
-			continue
-		}
-		p.addf("Outputs."+id+".Value", "refers to %s, which is neither a resource nor a parameter of the template", ref.id)
-	}
-}
-
-// isParam reports whether a reference names a parameter or a pseudo
-// parameter.
-func isParam(params map[string]any, ref reference) bool {
-	_, ok := params[ref.id]
-	return ref.attr == "" && (ok || ref.id == "AWS::NoValue")
-}
-
-// removalOrder lists recorded resources the template no longer has (or
-// whose condition is now false), dependents first.
-func removalOrder(state *StackState, active map[string]bool) []string {
-	gone := map[string][]string{}
-	for id, r := range state.Resources {
-		if !active[id] {
-			gone[id] = nil
-			_ = r
-		}
-	}
-	for id := range gone {
-		for _, d := range state.Resources[id].DependsOn {
-			if _, ok := gone[d]; ok {
-				gone[id] = append(gone[id], d)
-			}
-		}
-	}
-	ord, err := order(gone)
-	if err != nil { // recorded state is acyclic; fall back to id order
-		ord = sortedKeys(gone)
-	}
-	slices.Reverse(ord)
-	return ord
-}
-
 // planResource evaluates, binds and checks one resource and decides its
 // action against the recorded state.
 func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id string, p *problems) *Step {
@@ -267,7 +185,7 @@ func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id st
 		return step
 	}
 	for _, need := range k.needs {
-		svc, op, _ := cut(need)
+		svc, op, _ := strings.Cut(need, ":")
 		ok, err := e.Cloud.Supports(ctx, svc, op)
 		if err != nil {
 			p.addf("Resources."+id, "cannot tell whether the server supports %s: %v", op, err)
@@ -293,15 +211,7 @@ func (e *Engine) planResource(ctx context.Context, pl *Plan, res resolver, id st
 			return step
 		}
 	}
-	x := pl.newRC(id, r.Type, old)
-	x.placeholder = true
-	if k.check != nil {
-		var kp problems
-		k.check(x, props, &kp)
-		for _, pr := range kp.list {
-			p.addf(joinPath("Resources."+id+".Properties", pr.Path), "%s", pr.Message)
-		}
-	}
+	pl.check(k, id, old, props, p)
 	if old == nil {
 		step.Action = ActionCreate
 		return step
@@ -392,48 +302,22 @@ func canonical(v any) string {
 }
 
 func joinList(l []string) string {
+	l = slices.Clone(l)
 	sort.Strings(l)
-	s := ""
-	for i, x := range l {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
+	return strings.Join(l, ", ")
 }
 
-func cut(need string) (svc, op string, ok bool) {
-	for i := range need {
-		if need[i] == ':' {
-			return need[:i], need[i+1:], true
-		}
+// check runs a kind's model checks on bound properties, reporting under
+// the resource's Properties. It draws no generated names.
+func (pl *Plan) check(k *kind, id string, old *ResourceState, props any, p *problems) {
+	if k.check == nil {
+		return
 	}
-	return "", need, false
-}
-
-// findUnmanagedProviders collects the names of identity providers the
-// server cannot create.
-func (e *Engine) findUnmanagedProviders(ctx context.Context, pl *Plan) error {
-	pl.unmanagedProviders = map[string]bool{}
-	for _, id := range pl.order {
-		r := pl.tpl.Resources[id]
-		if r.Type != typeIdentityProvider {
-			continue
-		}
-		ok, err := e.Cloud.Supports(ctx, IdentityProvider, "CreateIdentityProvider")
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		ev := &evaluator{params: pl.params, conditions: pl.conditions, mappings: pl.tpl.Mappings, res: noResources{"ProviderName"}}
-		if v, err := ev.eval(r.Properties["ProviderName"], "ProviderName"); err == nil {
-			if s, ok := v.(string); ok {
-				pl.unmanagedProviders[s] = true
-			}
-		}
+	x := pl.newRC(id, pl.tpl.Resources[id].Type, old)
+	x.placeholder = true
+	var kp problems
+	k.check(x, props, &kp)
+	for _, pr := range kp.list {
+		p.addf(joinPath("Resources."+id+".Properties", pr.Path), "%s", pr.Message)
 	}
-	return nil
 }

@@ -70,7 +70,7 @@ func init() {
 				if n, ok := x.old.Properties["IdentityPoolName"].(string); ok {
 					return n, nil
 				}
-				return x.attrs[attrGeneratedName], nil
+				return underscored(x.attrs[attrGeneratedName]), nil
 			}
 			return "", fmt.Errorf("no attribute %s", name)
 		},

@@ -45,3 +45,29 @@ func init() {
 		},
 	})
 }
+
+// findUnmanagedProviders collects the names of identity providers the
+// server cannot create.
+func (e *Engine) findUnmanagedProviders(ctx context.Context, pl *Plan) error {
+	pl.unmanagedProviders = map[string]bool{}
+	for _, id := range pl.order {
+		r := pl.tpl.Resources[id]
+		if r.Type != typeIdentityProvider {
+			continue
+		}
+		ok, err := e.Cloud.Supports(ctx, IdentityProvider, "CreateIdentityProvider")
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		ev := &evaluator{params: pl.params, conditions: pl.conditions, mappings: pl.tpl.Mappings, res: noResources{"ProviderName"}}
+		if v, err := ev.eval(r.Properties["ProviderName"], "ProviderName"); err == nil {
+			if s, ok := v.(string); ok {
+				pl.unmanagedProviders[s] = true
+			}
+		}
+	}
+	return nil
+}

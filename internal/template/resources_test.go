@@ -108,3 +108,35 @@ func TestClientSecretOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUpdateReplacePolicyRetain: a replacement whose old resource the
+// template retains leaves it in place; the stack moves to the new one.
+func TestUpdateReplacePolicyRetain(t *testing.T) {
+	c := cirrotest.Start(t)
+	e := engine(c, nil)
+	src := `
+Parameters:
+  Aliases: {Type: CommaDelimitedList, Default: email}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Retain
+    Properties: {UserPoolName: kept, AliasAttributes: !Ref Aliases}
+`
+	mustApply(t, e, "Replace", parse(t, src), nil)
+	old := loadState(t, c, "Replace").Resources["Pool"].PhysicalID
+	res := mustApply(t, e, "Replace", parse(t, src), map[string]string{"Aliases": "email,phone_number"})
+	if res.Plan.Steps[0].Action != template.ActionReplace {
+		t.Fatalf("plan %+v", res.Plan.Steps[0])
+	}
+	now := loadState(t, c, "Replace").Resources["Pool"].PhysicalID
+	if now == old {
+		t.Fatal("not replaced")
+	}
+	for _, id := range []string{old, now} {
+		if _, err := c.IdentityProvider().DescribeUserPool(context.Background(), &cip.DescribeUserPoolInput{UserPoolId: &id}); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+}

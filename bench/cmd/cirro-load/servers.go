@@ -120,10 +120,9 @@ func checkLoopbackDSN(dsn string) error {
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return fmt.Errorf("postgres DSN %q must be a postgres:// URL", dsn)
 	}
-	if h := u.Hostname(); h != "" && !strings.HasPrefix(h, "/") {
-		if _, err := url.Parse("http://" + u.Host); err != nil || load.CheckLoopback("http://"+u.Host) != nil {
-			return fmt.Errorf("postgres DSN %q: only a server on loopback is used", dsn)
-		}
+	// An empty host is a local socket; anything else must be loopback.
+	if u.Host != "" && load.CheckLoopback("http://"+u.Host) != nil {
+		return fmt.Errorf("postgres DSN %q: only a server on loopback is used", dsn)
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ type Bars struct {
 }
 
 const (
-	barH     = 14
+	barH     = 17
 	groupGap = 12
 	margin   = 16
 )

@@ -201,7 +201,7 @@ func Num(v float64) string {
 }
 
 func trim(v float64) int {
-	if math.Abs(v) >= 100 {
+	if math.Abs(v) >= 100 || v == math.Trunc(v) {
 		return 0
 	}
 	return 1

@@ -36,7 +36,7 @@ func TestChartsDraw(t *testing.T) {
 }
 
 func TestNum(t *testing.T) {
-	for v, want := range map[float64]string{12345: "12.3k", 950: "950", 4.5: "4.5", 0.12: "0.12", 2_500_000: "2.5M"} {
+	for v, want := range map[float64]string{12345: "12.3k", 10000: "10k", 950: "950", 4.5: "4.5", 0.12: "0.12", 2_500_000: "2.5M"} {
 		if got := Num(v); got != want {
 			t.Errorf("Num(%v) = %q, want %q", v, got, want)
 		}

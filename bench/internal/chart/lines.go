@@ -63,7 +63,7 @@ func (l Lines) Save(path string) error {
 		c.textRight(left-6, y-charH/2, Num(t), black)
 	}
 	c.text(left+(right-left-textWidth(l.XLabel))/2, bottom+6+charH+4, l.XLabel, black)
-	c.text(left+4, top-charH-2, l.YLabel, black)
+	c.text(left+6, top+4, l.YLabel, black)
 	for i := range l.Series {
 		col := Palette[i%len(Palette)]
 		for k := range l.X[i] {

@@ -229,6 +229,9 @@ func ProbeSRP(ctx context.Context, c *idp.Client, fx *Fixture) {
 		return
 	}
 	fx.Facts["USER_SRP_AUTH"] = "signs in with a correct proof"
+	if _, fallback := fx.Facts["SRP client"]; fallback {
+		fx.Facts["USER_SRP_AUTH"] = "issues tokens for a PASSWORD_VERIFIER answer (no correct proof can be computed: see SRP client)"
+	}
 	res, _, err := srpSignIn(ctx, c, fx, name, true)
 	switch {
 	case err != nil:

@@ -8,9 +8,10 @@
 set -eu
 cd "$(dirname "$0")"
 # `npm ci` would be the usual choice, but npm refuses it for this lock file
-# (bundled dependencies of @aws/pdk and projen); `npm install` honours the
-# lock file just the same.
-npm install --no-audit --no-fund >/dev/null
+# (bundled dependencies of @aws/pdk and projen). `npm install` honours the
+# lock file just the same; --no-save keeps npm from rewriting it (it drops
+# and re-adds those bundled entries on alternate runs).
+npm install --no-save --no-audit --no-fund >/dev/null
 out=../fixtures
 mkdir -p "$out"
 for app in apps/*.js; do
