@@ -12,11 +12,13 @@ import (
 	"strconv"
 )
 
-// Palette colours series in order; chosen to stay apart for the common
-// forms of colour blindness (Okabe–Ito).
+// Palette colours series in order: the Okabe–Ito colours, which stay
+// apart for the common forms of colour blindness, then four more for
+// charts with many series.
 var Palette = []color.RGBA{
 	{0, 114, 178, 255}, {86, 180, 233, 255}, {0, 158, 115, 255}, {0, 90, 60, 255},
 	{230, 159, 0, 255}, {213, 94, 0, 255}, {204, 121, 167, 255}, {80, 80, 80, 255},
+	{120, 60, 180, 255}, {150, 150, 0, 255}, {160, 30, 60, 255}, {0, 170, 170, 255},
 }
 
 var (
