@@ -3,6 +3,7 @@ package load_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,10 +35,10 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var acked int
+	var acked atomic.Int64 // Acked is called from every worker
 	rep, err := load.Run(ctx, load.Config{
 		Clients: []*load.Client{cl}, Mix: mix, Concurrency: 4, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond,
-		Seed: 7, NamePrefix: "smoke-", Acked: func(string) { acked++ },
+		Seed: 7, NamePrefix: "smoke-", Acked: func(string) { acked.Add(1) },
 	}, fx)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("%s: percentiles p50 %v p99 %v", s.Op, s.P50, s.P99)
 		}
 	}
-	if acked == 0 {
+	if acked.Load() == 0 {
 		t.Error("no AdminCreateUser was acknowledged")
 	}
 }

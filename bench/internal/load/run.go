@@ -45,7 +45,8 @@ type Config struct {
 	// within one pool.
 	NamePrefix string
 	// Acked, when set, is told the name of every user that AdminCreateUser
-	// acknowledged (crash tests verify them afterwards).
+	// acknowledged (crash tests verify them afterwards), from every worker
+	// at once.
 	Acked func(name string)
 	// Tick, when set, is called about once a second during the measured
 	// phase (the soak samples the server's memory there).
