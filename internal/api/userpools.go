@@ -9,6 +9,7 @@ var userPoolNotes = map[string]string{
 	"UpdateUserPool":              "as CreateUserPool; UserImportInProgressException never arises (no user import jobs)",
 	"SetLogDeliveryConfiguration": "stored and returned; cirro exports no logs",
 	"SetUICustomization":          "stored; the logo is served at ImageUrl by the hosted UI",
+	"SetRiskConfiguration":        "stored and returned (per pool and per client, ClientId ALL for the pool); cirro does not score sign-ins for risk, so the actions and IP lists have no effect yet",
 }
 
 func (a *API) registerUserPools(h *cognitoidp.Handlers) {
@@ -26,6 +27,8 @@ func (a *API) registerUserPools(h *cognitoidp.Handlers) {
 	h.SetUICustomization = p.SetUICustomization
 	h.GetLogDeliveryConfiguration = p.GetLogDeliveryConfiguration
 	h.SetLogDeliveryConfiguration = p.SetLogDeliveryConfiguration
+	h.SetRiskConfiguration = p.SetRiskConfiguration
+	h.DescribeRiskConfiguration = p.DescribeRiskConfiguration
 	h.TagResource = p.TagResource
 	h.UntagResource = p.UntagResource
 	h.ListTagsForResource = p.ListTagsForResource

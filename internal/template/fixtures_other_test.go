@@ -90,6 +90,19 @@ func checkLogDelivery(d *describer, r *template.ResourceState) {
 	expectContains(d.t, r.LogicalID, r.Properties, out.LogDeliveryConfiguration)
 }
 
+// checkRiskConfiguration: ClientId "ALL" is the pool's own configuration,
+// which DescribeRiskConfiguration answers for a pool without a ClientId.
+func checkRiskConfiguration(d *describer, r *template.ResourceState) {
+	pool := str(r, "UserPoolId")
+	in := &cip.DescribeRiskConfigurationInput{UserPoolId: &pool}
+	if c := str(r, "ClientId"); c != "ALL" {
+		in.ClientId = &c
+	}
+	out, err := d.c.IdentityProvider().DescribeRiskConfiguration(d.ctx(), in)
+	d.must(err)
+	expectContains(d.t, r.LogicalID, r.Properties, out.RiskConfiguration)
+}
+
 func checkBranding(d *describer, r *template.ResourceState) {
 	pool := str(r, "UserPoolId")
 	out, err := d.c.IdentityProvider().DescribeManagedLoginBranding(d.ctx(), &cip.DescribeManagedLoginBrandingInput{UserPoolId: &pool, ManagedLoginBrandingId: &r.PhysicalID})

@@ -14,8 +14,9 @@ type riskConfigurationProps struct {
 	UserPoolId                              *string                                                 `json:"UserPoolId,omitempty"`
 }
 
-// Threat protection (SetRiskConfiguration) is reported "not yet" until
-// the server implements it.
+// ClientId "ALL" is the pool's own configuration (the server treats it as
+// SetRiskConfiguration without a client). Against a server that does not
+// implement SetRiskConfiguration the resource is reported "not yet".
 func init() {
 	set := func(ctx context.Context, x *rc, props any) error {
 		req := request[cognitoidp.SetRiskConfigurationRequest](props, nil)

@@ -42,7 +42,7 @@ func TestCloud(t *testing.T) {
 		t.Errorf("invalid request: %v", err)
 	}
 
-	for op, want := range map[string]bool{"CreateUserPool": true, "SetRiskConfiguration": false} {
+	for op, want := range map[string]bool{"CreateUserPool": true, "CreateUserPoolReplica": false} {
 		got, err := cloud.Supports(ctx, template.IdentityProvider, op)
 		if err != nil || got != want {
 			t.Errorf("Supports(%s) = %v, %v; want %v", op, got, err, want)
