@@ -20,6 +20,7 @@ import (
 	"github.com/cirrohq/cirro/internal/ids"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/server"
+	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/store/backend"
 )
 
@@ -43,6 +44,7 @@ type settings struct {
 	db     string
 	pgBase string
 	logOut io.Writer
+	wrap   func(store.Store) store.Store
 }
 
 // Option changes how Start configures the server.
@@ -67,6 +69,13 @@ func WithClock(c *clock.Fake) Option { return func(s *settings) { s.opts.Clock =
 
 // WithConfig edits the server configuration directly (cirro's own tests).
 func WithConfig(f func(*config.Config)) Option { return func(s *settings) { f(&s.cfg) } }
+
+// WithStoreWrapper puts wrap(store) between the server and the store it
+// opens, for cirro's own tests that count or disturb store calls
+// (storetest.NewCounting). The harness still closes the store it opened.
+func WithStoreWrapper(wrap func(store.Store) store.Store) Option {
+	return func(s *settings) { s.wrap = wrap }
+}
 
 // Start starts a server that stops when the test ends.
 func Start(t testing.TB, options ...Option) *Server {
@@ -109,6 +118,9 @@ func Start(t testing.TB, options ...Option) *Server {
 		}
 		st.opts.Store = s
 		t.Cleanup(func() { s.Close() })
+	}
+	if st.wrap != nil {
+		st.opts.Store = st.wrap(st.opts.Store)
 	}
 	srv, err := server.New(ctx, st.cfg, st.opts)
 	if err != nil {

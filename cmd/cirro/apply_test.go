@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,7 +47,12 @@ func outputsCmd(ctx context.Context, args []string, out *bytes.Buffer) error {
 	return runOutputs(ctx, args, out)
 }
 func exportCmd(ctx context.Context, args []string, out *bytes.Buffer) error {
-	return runExport(ctx, args, out)
+	return runExport(ctx, args, out, io.Discard)
+}
+
+// exportWarnings is exportCmd that keeps standard error in *stderr.
+func exportWarnings(stderr *bytes.Buffer) func(context.Context, []string, *bytes.Buffer) error {
+	return func(ctx context.Context, args []string, out *bytes.Buffer) error { return runExport(ctx, args, out, stderr) }
 }
 
 // TestApplyCommand drives a server with access keys through `cirro
@@ -69,8 +75,8 @@ func TestApplyCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "not yet Risk (AWS::Cognito::UserPoolRiskConfigurationAttachment)") {
-		t.Errorf("no line for the type cirro cannot run yet:\n%s", out)
+	if !strings.Contains(out, "skip CDKMetadata (AWS::CDK::Metadata)") || !strings.Contains(out, "created Risk (AWS::Cognito::UserPoolRiskConfigurationAttachment)") {
+		t.Errorf("no line for the skipped type, or for the risk configuration:\n%s", out)
 	}
 	outs, err := run(t, outputsCmd, "--stack-name", "CfnResources", "--endpoint", c.URL, "--json")
 	if err != nil {
@@ -112,18 +118,50 @@ func TestApplyCommand(t *testing.T) {
 }
 
 // TestExportAppliesCleanly exports a configured server and applies the
-// export to an empty one: the pools and clients come out the same.
+// export to an empty one: the pools, clients, identity providers and risk
+// configurations come out the same.
 func TestExportAppliesCleanly(t *testing.T) {
 	a := cirrotest.Start(t)
 	signAs(t, a)
-	for _, f := range []string{"CfnResources", "AppClients", "UserPoolAttributes", "PdkUserIdentity"} {
+	for _, f := range []string{"CfnResources", "AppClients", "UserPoolAttributes", "PdkUserIdentity", "IdentityProviders"} {
 		if out, err := run(t, applyCmd, "--template", fixtures+f+".template.json", "--endpoint", a.URL); err != nil {
 			t.Fatalf("%s: %v\n%s", f, err, out)
 		}
 	}
-	exported, err := run(t, exportCmd, "--endpoint", a.URL)
+	const appleKey = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----"
+	if out, err := run(t, applyCmd, "--template", "testdata/Federated.template.yaml", "--endpoint", a.URL, "--parameter", "AppleKey="+appleKey); err != nil {
+		t.Fatalf("Federated: %v\n%s", err, out)
+	}
+	var warnings bytes.Buffer
+	exported, err := run(t, exportWarnings(&warnings), "--endpoint", a.URL)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Apple's key cannot be read back: each is a NoEcho parameter, said on
+	// standard error; client secrets are plain text, and said so too.
+	var doc struct {
+		Parameters map[string]struct{ NoEcho bool }
+		Resources  map[string]struct{ Type string }
+	}
+	if err := json.Unmarshal([]byte(exported), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var params []string
+	for name, p := range doc.Parameters {
+		if !p.NoEcho || !strings.HasSuffix(name, "PrivateKey") || !strings.Contains(warnings.String(), "--parameter "+name+"=") {
+			t.Errorf("parameter %s %+v; warnings:\n%s", name, p, warnings.String())
+		}
+		params = append(params, "--parameter", name+"="+appleKey)
+	}
+	if len(params) != 4 || !strings.Contains(warnings.String(), "plain text") || !strings.Contains(exported, `"corp-secret"`) {
+		t.Errorf("%d Apple key parameters, want 2; warnings:\n%s", len(params)/2, warnings.String())
+	}
+	kinds := map[string]int{}
+	for _, r := range doc.Resources {
+		kinds[r.Type]++
+	}
+	if kinds["AWS::Cognito::UserPoolIdentityProvider"] != 14 || kinds["AWS::Cognito::UserPoolRiskConfigurationAttachment"] != 3 {
+		t.Errorf("exported %v", kinds)
 	}
 	file := filepath.Join(t.TempDir(), "Exported.template.json")
 	if err := os.WriteFile(file, []byte(exported), 0o644); err != nil {
@@ -132,7 +170,7 @@ func TestExportAppliesCleanly(t *testing.T) {
 
 	b := cirrotest.Start(t)
 	signAs(t, b)
-	if out, err := run(t, applyCmd, "--template", file, "--endpoint", b.URL); err != nil {
+	if out, err := run(t, applyCmd, append([]string{"--template", file, "--endpoint", b.URL}, params...)...); err != nil {
 		t.Fatalf("applying the export: %v\n%s", err, out)
 	}
 	want, got := configuration(t, a), configuration(t, b)
@@ -152,6 +190,17 @@ func TestExportAppliesCleanly(t *testing.T) {
 	}
 	if strip(again) != strip(exported) {
 		t.Errorf("exporting the copy gives another template:\n%s\n%s", exported, again)
+	}
+
+	// --secret-parameters keeps client secrets out of the file.
+	warnings.Reset()
+	hidden, err := run(t, exportWarnings(&warnings), "--endpoint", b.URL, "--secret-parameters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(hidden, "corp-secret") || !strings.Contains(hidden, "UserPoolFederatedIdPCorpClientSecret") ||
+		!strings.Contains(warnings.String(), "--parameter UserPoolFederatedIdPCorpClientSecret=") {
+		t.Errorf("--secret-parameters:\n%s\n%s", hidden, warnings.String())
 	}
 }
 
@@ -187,10 +236,41 @@ func configuration(t *testing.T, c *cirrotest.Server) map[string]string {
 			u.ClientId, u.UserPoolId, u.ClientSecret, u.CreationDate, u.LastModifiedDate = nil, nil, nil, nil, nil
 			cs = append(cs, map[string]any{"client": u, "secret": hasSecret})
 		}
-		b, _ := json.Marshal(map[string]any{"pool": pool, "clients": sortedJSON(cs)})
+		providers, err := idp.ListIdentityProviders(ctx, &cip.ListIdentityProvidersInput{UserPoolId: p.Id, MaxResults: ptr(int32(60))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ps []any
+		for _, pr := range providers.Providers {
+			d, err := idp.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: p.Id, ProviderName: pr.ProviderName})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := d.IdentityProvider
+			u.UserPoolId, u.CreationDate, u.LastModifiedDate = nil, nil, nil
+			ps = append(ps, u)
+		}
+		risks := []any{risk(t, c, *p.Id, nil)}
+		for _, cl := range clients.UserPoolClients {
+			risks = append(risks, risk(t, c, *p.Id, cl.ClientId))
+		}
+		b, _ := json.Marshal(map[string]any{"pool": pool, "clients": sortedJSON(cs), "providers": sortedJSON(ps), "risk": sortedJSON(risks)})
 		out[*p.Name] = string(b)
 	}
 	return out
+}
+
+// risk is a pool's or a client's risk configuration, without ids and
+// dates ("own" tells a client's own from the pool's it inherits).
+func risk(t *testing.T, c *cirrotest.Server, pool string, client *string) any {
+	out, err := c.IdentityProvider().DescribeRiskConfiguration(context.Background(), &cip.DescribeRiskConfigurationInput{UserPoolId: &pool, ClientId: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.RiskConfiguration
+	own := client != nil && r.ClientId != nil && *r.ClientId == *client
+	r.UserPoolId, r.ClientId, r.LastModifiedDate = nil, nil, nil
+	return map[string]any{"own": own, "config": r}
 }
 
 func sortedJSON(l []any) []string {

@@ -16,10 +16,12 @@ import (
 
 // runExport is `cirro export`: the running configuration as a template
 // that `cirro apply` or `cirro serve --template` recreates.
-func runExport(ctx context.Context, args []string, stdout io.Writer) error {
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	format := fs.String("format", "json", "json or yaml")
 	output := fs.String("output", "", "file to write (default standard output)")
+	secretParams := fs.Bool("secret-parameters", false, "write identity providers' client secrets as NoEcho parameters "+
+		"(given with --parameter when applying) instead of in plain text")
 	rf := remoteFlagsFor(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -28,7 +30,11 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc, err := template.Export(ctx, remote.NewCloud(cfg), "Exported from the cirro at "+*rf.endpoint)
+	doc, err := template.Export(ctx, remote.NewCloud(cfg), template.ExportOptions{
+		Description:      "Exported from the cirro at " + *rf.endpoint,
+		SecretParameters: *secretParams,
+		Warn:             func(line string) { fmt.Fprintln(stderr, "export: "+line) },
+	})
 	if err != nil {
 		return err
 	}

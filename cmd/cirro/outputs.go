@@ -59,7 +59,7 @@ func remoteCommand(name string, args []string) error {
 	case "apply":
 		return runApply(ctx, args, os.Stdout)
 	case "export":
-		return runExport(ctx, args, os.Stdout)
+		return runExport(ctx, args, os.Stdout, os.Stderr)
 	}
 	return runOutputs(ctx, args, os.Stdout)
 }

@@ -73,7 +73,7 @@ func TestServeTemplate(t *testing.T) {
 	if len(first) != 3 || !strings.Contains(strings.Join(first, ","), "CfnResources-prod-users") {
 		t.Errorf("pools %v\n%s", first, logs.String())
 	}
-	for _, want := range []string{"not yet Risk (AWS::Cognito::UserPoolRiskConfigurationAttachment)", "skip CDKMetadata",
+	for _, want := range []string{"created Risk (AWS::Cognito::UserPoolRiskConfigurationAttachment)", "skip CDKMetadata",
 		"has no invoke endpoint here", "key=UserPoolId"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())

@@ -11,6 +11,7 @@ import (
 	"github.com/cirrohq/cirro/internal/token"
 	"github.com/cirrohq/cirro/internal/trigger"
 	"github.com/cirrohq/cirro/internal/user"
+	"github.com/cirrohq/cirro/internal/userimport"
 )
 
 // API holds the domain services the handlers call.
@@ -26,6 +27,8 @@ type API struct {
 	IdentityPools *identitypool.Service
 	// Triggers invokes the pools' Lambda triggers.
 	Triggers *trigger.Service
+	// Imports serves CSV user import jobs.
+	Imports *userimport.Service
 }
 
 // IdentityProvider returns the cognito-idp operation table.
@@ -35,12 +38,14 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerClients(h)
 	a.registerGroups(h)
 	a.registerResourceServers(h)
+	a.registerIdentityProviders(h)
 	a.registerDomains(h)
 	a.registerUsers(h)
 	a.registerAuth(h)
 	a.registerSelfService(h)
 	a.registerMFA(h)
 	a.registerDevices(h)
+	a.registerUserImport(h)
 	return h
 }
 

@@ -101,7 +101,7 @@ func TestSignInErrors(t *testing.T) {
 			initiate(clientID, adminPw, "USERNAME", "amy", "PASSWORD", userPassword)},
 		{"public flow on AdminInitiateAuth", "InvalidParameterException", "Initiate Auth method not supported.",
 			adminInitiate(poolID, clientID, pw, "USERNAME", "amy", "PASSWORD", userPassword)},
-		{"CUSTOM_AUTH without a handler", "InvalidParameterException", "Initiate Auth method not supported.",
+		{"CUSTOM_AUTH without the triggers", "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.",
 			initiate(defaultClient, types.AuthFlowTypeCustomAuth, "USERNAME", "amy")},
 		{"no USERNAME", "InvalidParameterException", "Missing required parameter USERNAME", initiate(clientID, pw, "PASSWORD", userPassword)},
 		{"no PASSWORD", "InvalidParameterException", "Missing required parameter PASSWORD", initiate(clientID, pw, "USERNAME", "amy")},

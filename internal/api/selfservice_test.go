@@ -310,8 +310,10 @@ func TestDeleteUser(t *testing.T) {
 	if n := countScoped(t, c, token.KindRefreshToken, poolID); n != 0 {
 		t.Fatalf("%d refresh tokens outlive their user", n)
 	}
+	// Cognito answers a deleted user's still-valid token "User does not
+	// exist." (see TestDeletedUserToken).
 	_, err = idp.GetUser(ctx, &cip.GetUserInput{AccessToken: &toks.AccessToken})
-	wantCognitoErr(t, err, "NotAuthorizedException", "")
+	wantCognitoErr(t, err, "UserNotFoundException", "User does not exist.")
 	_, err = idp.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: &toks.RefreshToken})
 	wantCognitoErr(t, err, "NotAuthorizedException", "Invalid Refresh Token.")
 	createConfirmed(t, idp, poolID, "del", "del@example.com")

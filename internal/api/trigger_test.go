@@ -61,8 +61,11 @@ func (f *functions) serve(w http.ResponseWriter, body []byte) {
 		f.t.Errorf("event is not JSON: %v", err)
 		return
 	}
+	// The event as received: handlers edit their own copy.
+	var recorded map[string]any
+	json.Unmarshal(body, &recorded)
 	f.mu.Lock()
-	f.events = append(f.events, ev)
+	f.events = append(f.events, recorded)
 	h := f.handlers[ev["triggerSource"].(string)]
 	f.mu.Unlock()
 	status, out := http.StatusOK, any(ev)
@@ -503,10 +506,34 @@ func TestTriggerLambdaInvokeAPI(t *testing.T) {
 	f.on(trigger.TokenGenerationAuthentication, func(ev map[string]any) (int, any) {
 		return respond(ev, map[string]any{"claimsOverrideDetails": map[string]any{"claimsToAddOrOverride": map[string]string{"via": "lambda"}}})
 	})
+	srv, invoked := lambdaEndpoint(t, f, keyID, secret)
+	lc := *customAuthLC
+	lc.PreTokenGeneration = aws.String(fnARN + "pretoken")
+	fx := triggerFixture(t, f, &lc, cirrotest.WithConfig(func(c *config.Config) {
+		c.Triggers = config.TriggersConfig{Lambda: &config.LambdaEndpoint{Endpoint: srv.URL, AccessKeyID: keyID, SecretAccessKey: secret}}
+	}))
+	out, err := runCustomAuth(t, fx, "answer-1", "answer-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claimsOf(t, *out.AuthenticationResult.IdToken)["via"] != "lambda" {
+		t.Error("pre token generation did not reach the tokens")
+	}
+	want := []string{"preauth", "define", "create", "verify", "define", "create", "verify", "define", "pretoken"}
+	if names := invoked(); !slices.Equal(names, want) {
+		t.Errorf("functions invoked:\n got %v\nwant %v", names, want)
+	}
+}
+
+// lambdaEndpoint serves the functions f through the Lambda Invoke API,
+// checking the SigV4 signature (service "lambda", key keyID) and the
+// invocation headers of every call; invoked lists the function names
+// called so far.
+func lambdaEndpoint(t *testing.T, f *functions, keyID, secret string) (srv *httptest.Server, invoked func() []string) {
 	v := sigv4.NewVerifier([]sigv4.Credential{{AccessKeyID: keyID, SecretAccessKey: secret}})
 	var mu sync.Mutex
 	var names []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if _, err := v.Verify(r, body, "lambda"); err != nil {
 			t.Errorf("SigV4: %v", err)
@@ -527,23 +554,10 @@ func TestTriggerLambdaInvokeAPI(t *testing.T) {
 		f.serve(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	lc := *customAuthLC
-	lc.PreTokenGeneration = aws.String(fnARN + "pretoken")
-	fx := triggerFixture(t, f, &lc, cirrotest.WithConfig(func(c *config.Config) {
-		c.Triggers = config.TriggersConfig{Lambda: &config.LambdaEndpoint{Endpoint: srv.URL, AccessKeyID: keyID, SecretAccessKey: secret}}
-	}))
-	out, err := runCustomAuth(t, fx, "answer-1", "answer-2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if claimsOf(t, *out.AuthenticationResult.IdToken)["via"] != "lambda" {
-		t.Error("pre token generation did not reach the tokens")
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	want := []string{"preauth", "define", "create", "verify", "define", "create", "verify", "define", "pretoken"}
-	if !slices.Equal(names, want) {
-		t.Errorf("functions invoked:\n got %v\nwant %v", names, want)
+	return srv, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(names)
 	}
 }
 

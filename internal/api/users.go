@@ -4,16 +4,14 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // userNotes lists user-directory operations that are only partly done.
 var userNotes = map[string]string{
-	"SignUp": "no Lambda triggers (PreSignUp, CustomMessage, PostConfirmation); SECRET_HASH is checked against the client's primary secret only; " +
+	"SignUp": "SECRET_HASH is checked against the client's primary secret only; " +
 		"no email/SMS rate quotas (LimitExceededException)",
-	"ConfirmSignUp":          "no Lambda triggers; a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent",
-	"ResendConfirmationCode": "no Lambda triggers (CustomMessage)",
-	"AdminCreateUser": "no Lambda triggers; unlike Cognito, a failed invitation creates no user (CodeDeliveryFailureException, nothing stored); " +
+	"ConfirmSignUp": "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent; " +
+		"a failing post confirmation trigger leaves the user unconfirmed (Cognito does not document whether it rolls back)",
+	"AdminCreateUser": "unlike Cognito, a failed invitation creates no user (CodeDeliveryFailureException, nothing stored); " +
 		"the default DesiredDeliveryMediums (SMS) is skipped for a user without a phone number",
-	"ForgotPassword":            "no per-user hourly limit of reset requests (LimitExceededException)",
-	"ConfirmForgotPassword":     "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent",
-	"AdminResetUserPassword":    "no Lambda triggers (CustomMessage)",
-	"AdminUpdateUserAttributes": "no Lambda triggers (CustomMessage)",
+	"ForgotPassword":        "no per-user hourly limit of reset requests (LimitExceededException)",
+	"ConfirmForgotPassword": "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent",
 	"ListUsers": "AttributesToGet does not fail when some user lacks a requested attribute, as Cognito documents it may; " +
 		"a filter matching many users costs in proportion to the matches (the store's key query), a selective one does not",
 }

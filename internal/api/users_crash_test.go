@@ -55,6 +55,7 @@ const (
 // real deployment restarts: cirrotest's servers get a new key each time.
 type fileServer struct {
 	idp  *cip.Client
+	url  string
 	stop func()
 }
 
@@ -86,7 +87,7 @@ func startFileServer(ctx context.Context, path string, key []byte) (*fileServer,
 		// Development mode (loopback, no access keys) takes any signature.
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDCRASHTEST", "crash-test-secret", ""),
 	})
-	return &fileServer{idp: idp, stop: func() { cancel(); <-done; srv.Close() }}, nil
+	return &fileServer{idp: idp, url: "http://" + cfg.Addr, stop: func() { cancel(); <-done; srv.Close() }}, nil
 }
 
 func TestUsersCrash(t *testing.T) {

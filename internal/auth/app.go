@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/hmac"
-	"encoding/base64"
 	"errors"
 	"slices"
 	"strings"
@@ -28,10 +26,11 @@ func (s *Service) open(ctx context.Context, admin bool, poolID *string, clientID
 			}
 			r.Pool = p
 		}
-		c, err := s.pools.Client(ctx, tx, clientID)
+		c, secrets, err := s.pools.SharedClient(ctx, tx, clientID)
 		if err != nil {
 			return err
 		}
+		r.Secrets = secrets
 		if admin && deref(c.UserPoolId) != *poolID {
 			return errs.New(errs.ResourceNotFoundException, "User pool client "+clientID+" does not exist.")
 		}
@@ -62,27 +61,18 @@ func flowEnabled(c *cognitoidp.UserPoolClientType, spec FlowSpec) bool {
 	return spec.Legacy && legacyOnly && !slices.Contains(flows, cognitoidp.ExplicitAuthFlowsTypeCustomAuthFlowOnly)
 }
 
-// checkSecretHash verifies SECRET_HASH for a client with a secret:
-// Base64(HMAC-SHA256(secret, username + client id)) (developer guide,
-// "Computing secret hash values"), compared in constant time. username is
-// the name as the client hashed it: the one it sent in the same request.
+// checkSecretHash verifies SECRET_HASH for a client with secrets, against
+// any of them (pool.VerifySecretHash). username is the name as the client
+// hashed it: the one it sent in the same request.
 func (s *Service) checkSecretHash(r *Request, username string) error {
-	secret := deref(r.Client.ClientSecret)
-	if secret == "" {
-		return nil
-	}
-	id := deref(r.Client.ClientId)
-	got := r.Param("SECRET_HASH")
-	if got == "" {
-		return errs.New(errs.NotAuthorizedException, "Client "+id+" is configured with secret but SECRET_HASH was not received")
-	}
-	want := user.SecretHash(secret, username, id)
-	raw, err := base64.StdEncoding.DecodeString(got)
-	wantRaw, _ := base64.StdEncoding.DecodeString(want)
-	if err != nil || !hmac.Equal(raw, wantRaw) {
-		return errs.New(errs.NotAuthorizedException, "Unable to verify secret hash for client "+id)
-	}
-	return nil
+	return r.CheckSecretHash(username)
+}
+
+// CheckSecretHash verifies the request's SECRET_HASH parameter for
+// username against every active secret of the client, as every flow
+// does; the plug-ins' flows (CUSTOM_AUTH) use it too.
+func (r *Request) CheckSecretHash(username string) error {
+	return pool.VerifySecretHash(deref(r.Client.ClientId), r.Secrets, username, r.Param("SECRET_HASH"))
 }
 
 // hidesUsers reports PreventUserExistenceErrors ENABLED.

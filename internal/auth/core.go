@@ -3,11 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
-	"github.com/cirrohq/cirro/internal/token"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
@@ -119,29 +117,16 @@ func (s *Service) advance(ctx context.Context, r *Request, out *Outcome) (*resul
 				ch.User = out.User
 			}
 			ev := eventResult{factor: out.Factor, ok: true, response: cognitoidp.EventResponseTypeInprogress}
-			if err := s.commit(ctx, r, out.User, out.UserChange, ev); err != nil {
+			if _, err := s.commitUserThen(ctx, r, out.User, out.apply(), ev, nil); err != nil {
+				return nil, err
+			}
+			if err := out.committed(ctx); err != nil {
 				return nil, err
 			}
 			return s.challengeResult(r, ch)
 		}
 	}
-	// The last step: record it and read what the tokens say about the
-	// user in one transaction, then mint them.
-	var subject *token.Subject
-	u, err := s.commitUserThen(ctx, r, out.User, out.UserChange,
-		eventResult{factor: out.Factor, ok: true, response: cognitoidp.EventResponseTypePass},
-		func(tx store.Tx, saved *user.User) (err error) {
-			subject, err = s.users.Subject(ctx, tx, saved)
-			return err
-		})
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.issueTo(ctx, r, u, *subject)
-	if err != nil {
-		return nil, err
-	}
-	return &result{tokens: res}, nil
+	return s.finish(ctx, r, out)
 }
 
 func (s *Service) challengeResult(r *Request, ch *Challenge) (*result, error) {
@@ -160,18 +145,14 @@ func (s *Service) challengeResult(r *Request, ch *Challenge) (*result, error) {
 // the change to the user, and the sign-in's auth event (skipped when u is
 // nil: there is no user to file it under).
 func (s *Service) commit(ctx context.Context, r *Request, u *user.User, change func(*user.User), ev eventResult) error {
-	_, err := s.commitUser(ctx, r, u, change, ev)
+	_, err := s.commitUserThen(ctx, r, u, infallible(change), ev, nil)
 	return err
 }
 
-// commitUser is commit returning the user as saved.
-func (s *Service) commitUser(ctx context.Context, r *Request, u *user.User, change func(*user.User), ev eventResult) (*user.User, error) {
-	return s.commitUserThen(ctx, r, u, change, ev, nil)
-}
-
-// commitUserThen is commitUser that also runs then, with the saved user,
-// in the same transaction.
-func (s *Service) commitUserThen(ctx context.Context, r *Request, u *user.User, change func(*user.User), ev eventResult, then func(store.Tx, *user.User) error) (*user.User, error) {
+// commitUserThen is commit with a change that may fail (and then changes
+// nothing), returning the user as saved, and also running then, with the
+// saved user, in the same transaction.
+func (s *Service) commitUserThen(ctx context.Context, r *Request, u *user.User, change func(*user.User) error, ev eventResult, then func(store.Tx, *user.User) error) (*user.User, error) {
 	if u == nil && len(r.spent) == 0 {
 		return nil, nil
 	}
@@ -188,10 +169,12 @@ func (s *Service) commitUserThen(ctx context.Context, r *Request, u *user.User, 
 			if err != nil {
 				return err
 			}
-			change(fresh)
+			if err := change(fresh); err != nil {
+				return err
+			}
 			fresh.Modified = r.now
 			if err := s.users.Save(ctx, tx, r.Pool, fresh, rec); err != nil {
-				return err
+				return s.users.SaveError(r.Pool, err)
 			}
 			saved = fresh
 		}
@@ -212,39 +195,6 @@ func (s *Service) commitUserThen(ctx context.Context, r *Request, u *user.User, 
 		return nil, err
 	}
 	return saved, nil
-}
-
-// issue mints the tokens of a finished sign-in.
-func (s *Service) issue(ctx context.Context, r *Request, u *user.User) (*cognitoidp.AuthenticationResultType, error) {
-	subject, err := s.subject(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	return s.issueTo(ctx, r, u, subject)
-}
-
-// issueTo is issue with the subject already read.
-func (s *Service) issueTo(ctx context.Context, r *Request, u *user.User, subject token.Subject) (*cognitoidp.AuthenticationResultType, error) {
-	req := token.IssueRequest{
-		PoolID: deref(r.Pool.Id), Client: r.Client, User: subject, AuthTime: r.now,
-		EventID: r.eventID, DeviceKey: r.DeviceKey,
-	}
-	for _, h := range s.hooks {
-		if err := h.BeforeIssue(ctx, r, u, &req.Customize); err != nil {
-			return nil, err
-		}
-	}
-	toks, err := s.tokens.IssueTokens(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("auth: issue tokens: %w", err)
-	}
-	res := toks.Result()
-	for _, h := range s.hooks {
-		if err := h.AfterIssue(ctx, r, u, res); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
 }
 
 // failed records a failed password proof: the attempt counts towards the

@@ -19,6 +19,13 @@
 // with a Step that asks and a challenge Handler that answers, and
 // TokenHooks see the tokens go out (pre token generation, NewDeviceMetadata).
 //
+// The last step of a sign-in (finish.go) runs the hooks before anything
+// is recorded, outside any transaction, signs the tokens, and then
+// commits in one transaction the step, its PASS auth event and the
+// refresh token: a failing hook (post authentication, pre token
+// generation) leaves a failed event and no tokens, and a sign-in costs a
+// single write.
+//
 // # Sessions
 //
 // A Session string is the state of an unfinished sign-in sealed under the

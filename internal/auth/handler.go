@@ -56,6 +56,14 @@ type Outcome struct {
 	// records the step's success (it may run more than once, on a fresh
 	// copy each time): a reset lockout, an upgraded hash, a new password.
 	UserChange func(*user.User)
+	// UserUpdate is UserChange for a change that can fail (attributes
+	// given with a new password): an error leaves the user unchanged and
+	// fails the step.
+	UserUpdate func(*user.User) error
+	// Committed, if set, runs once the step's transaction has committed
+	// (the verification messages of attributes changed with a new
+	// password); its error is the step's.
+	Committed func(context.Context) error
 
 	// Challenge is a further question the handler itself asks.
 	Challenge *Challenge
@@ -106,9 +114,13 @@ type ChallengeSpec struct {
 // Request is one step of a sign-in as a handler sees it.
 type Request struct {
 	// Admin is set for AdminInitiateAuth and AdminRespondToAuthChallenge.
-	Admin  bool
-	Pool   *cognitoidp.UserPoolType
+	Admin bool
+	Pool  *cognitoidp.UserPoolType
+	// Client is shared with concurrent requests: read it, never change it.
 	Client *cognitoidp.UserPoolClientType
+	// Secrets are the client's active secrets (none for a public client);
+	// SECRET_HASH may be computed with any of them.
+	Secrets []string
 	// Name is the AuthFlow, or the ChallengeName being answered.
 	Name string
 	// Params are the AuthParameters or the ChallengeResponses.

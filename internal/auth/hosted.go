@@ -63,9 +63,9 @@ type HostedGrant struct {
 type hostedKey struct{}
 
 // signedIn carries the authenticated user from hostedStop to the hosted
-// entry points, through the error return of the core: the core commits
-// the step (event, lockout, user change) before it issues, and stops at
-// the first hook's error.
+// entry points, through the error return of the core: the core (finish)
+// commits the step (event, lockout, user change) when this hook stops it,
+// and issues nothing.
 type signedIn struct{ user *HostedUser }
 
 func (*signedIn) Error() string { return "auth: hosted sign-in complete" }
@@ -233,7 +233,9 @@ func (s *Service) HostedRefresh(ctx context.Context, clientID, refreshToken stri
 	if err != nil {
 		return nil, err
 	}
-	r.Name, r.Context = HostedFlow, contextOf(ctx, nil, nil)
+	// A refresh, for the token hooks (pre token generation's
+	// TokenGeneration_RefreshTokens, no post authentication).
+	r.Name, r.Context = cognitoidp.AuthFlowTypeRefreshTokenAuth, contextOf(ctx, nil, nil)
 	return s.tokens.Refresh(ctx, token.RefreshRequest{
 		Token: refreshToken, ClientID: clientID,
 		Prepare: func(ctx context.Context, g *token.Grant) (*token.Renewal, error) {

@@ -56,10 +56,11 @@ func (newPasswordStep) Next(_ context.Context, r *Request, u *user.User, passed 
 }
 
 // answerNewPassword takes NEW_PASSWORD and any userAttributes.* values.
-// The password is checked against the pool's policy and history and
-// hashed before anything is written; the attributes go through the user
-// directory's own validation (UpdateAttributes, with the client's write
-// permissions); the password is committed last, with the session.
+// Everything is checked before anything is written: the password against
+// the pool's policy and history (and hashed), the attributes through the
+// user directory's own validation (the client's write permissions,
+// formats, mutability). Attributes, password and status are then
+// committed together, with the session, so a failure changes nothing.
 func (s *Service) answerNewPassword(ctx context.Context, r *Request) (*Outcome, error) {
 	pw, err := r.Require("NEW_PASSWORD")
 	if err != nil {
@@ -89,6 +90,16 @@ func (s *Service) answerNewPassword(ctx context.Context, r *Request) (*Outcome, 
 			return nil, invalid("Cannot modify an already provided " + n)
 		}
 	}
+	var attrs *user.AttributeChange
+	if len(given) > 0 {
+		list := make([]cognitoidp.AttributeType, 0, len(given))
+		for _, n := range slices.Sorted(maps.Keys(given)) {
+			list = append(list, cognitoidp.AttributeType{Name: ptr(n), Value: ptr(given[n])})
+		}
+		if attrs, err = s.users.PrepareAttributes(r.Pool, r.Client, u, list); err != nil {
+			return nil, err
+		}
+	}
 	if err := password.Check(policyOf(r.Pool), pw); err != nil {
 		return nil, err
 	}
@@ -96,20 +107,16 @@ func (s *Service) answerNewPassword(ctx context.Context, r *Request) (*Outcome, 
 	if err != nil {
 		return nil, err
 	}
-	if len(given) > 0 {
-		list := make([]cognitoidp.AttributeType, 0, len(given))
-		for _, n := range slices.Sorted(maps.Keys(given)) {
-			list = append(list, cognitoidp.AttributeType{Name: ptr(n), Value: ptr(given[n])})
-		}
-		if _, err := s.users.UpdateAttributes(ctx, u.PoolID, u.Sub, r.Client, list); err != nil {
-			return nil, err
-		}
-	}
 	now := r.now
-	return &Outcome{User: u, UserChange: func(fresh *user.User) {
+	out := &Outcome{User: u, UserChange: func(fresh *user.User) {
 		change.Apply(fresh, false, now)
 		fresh.Status = user.StatusConfirmed
-	}}, nil
+	}}
+	if attrs != nil {
+		out.UserUpdate = attrs.Apply
+		out.Committed = attrs.Deliver
+	}
+	return out, nil
 }
 
 // missingRequired lists the pool's required attributes (sub aside) that u

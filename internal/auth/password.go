@@ -21,7 +21,7 @@ func (s *Service) passwordFlow(ctx context.Context, r *Request) (*Outcome, error
 	if err := s.checkSecretHash(r, name); err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, r, name)
+	u, err := s.findForPassword(ctx, r, name, pw)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,8 @@ type Service struct {
 	challenges map[string]ChallengeSpec
 	steps      []Step
 	hooks      []TokenHook
+	// passwordHooks see the password flows before the proof.
+	passwordHooks []PasswordHook
 
 	// slots bounds concurrent password hashing: an argon2id verification
 	// holds its memory for its whole run, and running more of them than

@@ -56,7 +56,7 @@ func (s *Service) startSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	if err := s.checkSecretHash(r, name); err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, r, name)
+	u, err := s.findForPassword(ctx, r, name, "") // SRP cannot migrate: no password
 	if err != nil {
 		return nil, err
 	}

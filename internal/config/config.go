@@ -57,6 +57,24 @@ type Config struct {
 	LogFormat string `yaml:"log_format"`
 	// TLS serves HTTPS (see TLSConfig).
 	TLS TLSConfig `yaml:"tls"`
+	// Federation is how cirro reaches upstream identity providers.
+	Federation FederationConfig `yaml:"federation"`
+}
+
+// FederationConfig limits cirro's requests to upstream identity providers
+// (SAML MetadataURL, OIDC discovery, JWKS, token and userInfo endpoints).
+type FederationConfig struct {
+	// AllowPrivateUpstreams lets those requests reach loopback, private
+	// and link-local addresses, which are otherwise refused when the
+	// connection is dialled (SSRF: a pool administrator must not make
+	// cirro read its own network). Development mode allows them anyway.
+	AllowPrivateUpstreams bool `yaml:"allow_private_upstreams"`
+}
+
+// AllowPrivateUpstreams reports whether upstream providers may be on
+// private addresses.
+func (c *Config) AllowPrivateUpstreams() bool {
+	return c.Federation.AllowPrivateUpstreams || c.DevMode()
 }
 
 // AccessKey is one IAM credential and its grant.

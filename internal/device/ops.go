@@ -190,12 +190,21 @@ func (s *Service) AdminForgetDevice(ctx context.Context, in *cognitoidp.AdminFor
 	return s.forget(ctx, u.PoolID, u.Sub, *in.DeviceKey)
 }
 
+// forget deletes a device and, in the same transaction, revokes the
+// refresh tokens bound to it (token.RevokeDeviceTokens): such a token
+// works only with its device (Cognito refuses it without DEVICE_KEY).
 func (s *Service) forget(ctx context.Context, poolID, sub, key string) error {
 	return s.Store.Write(ctx, func(tx store.Tx) error {
 		if _, _, err := get(ctx, tx, poolID, sub, key); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, Kind, key)
+		if err := tx.Delete(ctx, Kind, key); err != nil {
+			return err
+		}
+		if s.Tokens == nil {
+			return nil
+		}
+		return s.Tokens.RevokeDeviceTokens(ctx, tx, poolID, sub, key, s.Clock.Now())
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/token"
 )
 
 // Service is device tracking for every pool of a cirro.
@@ -19,6 +20,8 @@ type Service struct {
 	// Auth is the sign-in service devices plug into; its sessions, lockout
 	// and token checks are shared.
 	Auth *auth.Service
+	// Tokens, when set, revokes the sessions of a forgotten device.
+	Tokens *token.Service
 }
 
 // Register plugs device authentication into a sign-in service, around

@@ -6,7 +6,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/message"
+	"github.com/cirrohq/cirro/internal/trigger"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
@@ -38,7 +40,7 @@ var channels = map[string]channel{
 // what the challenge carries: the data to seal in its Session and the
 // CODE_DELIVERY_* parameters. A failed delivery is Cognito's
 // CodeDeliveryFailureException, and no challenge is issued.
-func (s *Service) sendCode(ctx context.Context, c *config, u *user.User, factor string, now time.Time) (data, params map[string]string, err error) {
+func (s *Service) sendCode(ctx context.Context, r *auth.Request, c *config, u *user.User, factor string) (data, params map[string]string, err error) {
 	dest := channels[factor]
 	to := u.Attributes[dest.attr]
 	code := message.NewCode(0)
@@ -46,18 +48,17 @@ func (s *Service) sendCode(ctx context.Context, c *config, u *user.User, factor 
 	if factor == Email {
 		tmpl = message.EmailMFATemplate(c.email)
 	}
-	content := tmpl.Render(dest.ch, message.Values{Code: code, Username: u.Username})
-	m := message.Message{
-		Kind: message.KindMFA, Channel: dest.ch, To: to,
-		Subject: content.Subject, Body: content.Body, HTMLBody: content.HTMLBody,
-		PoolID: u.PoolID, Username: u.Username, Code: code,
+	// The directory's one way out: the pool's custom message function
+	// (CustomMessage_Authentication) or custom sender, else its channels.
+	err = s.Users.Notify(ctx, user.Notice{
+		Pool: c.pool, Kind: message.KindMFA, Source: trigger.SenderAuthentication,
+		Channel: dest.ch, To: to, User: u, Template: tmpl, Values: message.Values{Code: code, Username: u.Username},
+		ClientID: clientID(r), ClientMetadata: r.ClientMetadata,
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if dest.ch == message.ChannelEmail {
-		m.From, m.ReplyTo = message.Addresses(c.pool)
-	}
-	if err := s.Users.Messages.Send(ctx, m); err != nil {
-		return nil, nil, message.DeliveryFailed(err)
-	}
+	now := r.Now()
 	data = map[string]string{
 		dataCode:    message.HashCode(s.Keys, codeScope(u, factor), code),
 		dataExpires: now.Add(codeTTL).UTC().Format(time.RFC3339Nano),
@@ -108,4 +109,12 @@ func mask(ch message.Channel, to string) string {
 func firstRune(s string) string {
 	_, n := utf8.DecodeRuneInString(s)
 	return s[:n]
+}
+
+// clientID is the app client of a sign-in, for the triggers' events.
+func clientID(r *auth.Request) string {
+	if r.Client == nil || r.Client.ClientId == nil {
+		return ""
+	}
+	return *r.Client.ClientId
 }

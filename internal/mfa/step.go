@@ -73,7 +73,7 @@ func (s *Service) challenge(ctx context.Context, r *auth.Request, c *config, u *
 		ch.Data = r.CarryData(nil)
 		return ch, nil
 	}
-	data, delivery, err := s.sendCode(ctx, c, u, factor, r.Now())
+	data, delivery, err := s.sendCode(ctx, r, c, u, factor)
 	if err != nil {
 		return nil, err
 	}

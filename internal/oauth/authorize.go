@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/federation"
 	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/user"
 )
@@ -24,6 +25,10 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	a, err := h.check(r.Context(), s, req)
 	if err != nil {
 		h.failAuthz(w, r, req, err)
+		return
+	}
+	if a.provider != "" {
+		h.federate(w, r, a)
 		return
 	}
 	if req.Prompt != "login" {
@@ -99,8 +104,14 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, a *authz, ses
 // signedIn finishes a sign-in on the pages: the browser gets its session
 // and the authorization request is completed.
 func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request, a *authz, u *auth.HostedUser) {
+	h.signedInWith(w, r, a, u, nil)
+}
+
+// signedInWith is signedIn for a user who came through a SAML IdP whose
+// session the domain's session keeps, for single logout.
+func (h *Handler) signedInWith(w http.ResponseWriter, r *http.Request, a *authz, u *auth.HostedUser, saml *federation.SAMLSession) {
 	ctx := r.Context()
-	if err := h.startSession(ctx, w, r, u); err != nil {
+	if err := h.startSession(ctx, w, r, u, saml); err != nil {
 		h.failAuthz(w, r, a.authzRequest, err)
 		return
 	}
@@ -115,6 +126,12 @@ func (h *Handler) checkedRequest(w http.ResponseWriter, r *http.Request) (*authz
 	a, err := h.check(r.Context(), siteOf(r), req)
 	if err != nil {
 		h.failAuthz(w, r, req, err)
+		return nil, false
+	}
+	if a.provider != "" {
+		// The pages never sign in a request meant for an upstream
+		// provider: it goes there.
+		h.federate(w, r, a)
 		return nil, false
 	}
 	return a, true

@@ -27,6 +27,11 @@
 // /forgotPassword and /confirmForgotPassword are the hosted pages
 // (package ui), and /.well-known/openid-configuration and
 // /.well-known/jwks.json are the pool's documents under its domain.
+// /oauth2/idpresponse (OIDC and social providers) and /saml2/idpresponse,
+// /saml2/metadata, /saml2/logout (SAML) are the callbacks of sign-in
+// through upstream identity providers (federation.go): an authorization
+// request with identity_provider or idp_identifier goes to the upstream
+// through internal/federation, and comes back here to be completed.
 //
 // # One sign-in path
 //

@@ -42,7 +42,10 @@ type Config struct {
 	// MFA sets up authenticators for MFA_SETUP; without it the hosted UI
 	// cannot answer that challenge.
 	MFA SoftwareTokens
-	Log *slog.Logger
+	// Federation signs users in through upstream identity providers;
+	// without it identity_provider and idp_identifier are refused.
+	Federation Federation
+	Log        *slog.Logger
 }
 
 // Handler serves pools' domains.
@@ -56,6 +59,7 @@ type Handler struct {
 	auth      *auth.Service
 	wellKnown http.Handler
 	mfa       SoftwareTokens
+	fed       Federation
 	log       *slog.Logger
 	public    *url.URL
 	pages     *ui.Pages
@@ -80,7 +84,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		store: cfg.Store, clock: cfg.Clock, keys: cfg.Keys, pools: cfg.Pools, users: cfg.Users,
-		tokens: cfg.Tokens, auth: cfg.Auth, wellKnown: cfg.WellKnown, mfa: cfg.MFA, log: cfg.Log, public: u, pages: pages,
+		tokens: cfg.Tokens, auth: cfg.Auth, wellKnown: cfg.WellKnown, mfa: cfg.MFA, fed: cfg.Federation, log: cfg.Log, public: u, pages: pages,
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -100,6 +104,12 @@ func (h *Handler) routes() {
 	m.HandleFunc("OPTIONS /oauth2/userInfo", h.preflight)
 	m.HandleFunc("POST /oauth2/revoke", h.revoke)
 	m.HandleFunc("OPTIONS /oauth2/revoke", h.preflight)
+	m.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
+	m.HandleFunc("POST /oauth2/idpresponse", h.idpResponse)
+	m.HandleFunc("POST /saml2/idpresponse", h.samlResponse)
+	m.HandleFunc("GET /saml2/metadata", h.samlMetadata)
+	m.HandleFunc("GET /saml2/logout", h.samlLogout)
+	m.HandleFunc("POST /saml2/logout", h.samlLogout)
 	m.HandleFunc("GET /logout", h.logout)
 	m.HandleFunc("GET /login", h.loginPage)
 	m.HandleFunc("POST /login", h.loginSubmit)
@@ -146,7 +156,7 @@ func siteOf(r *http.Request) *site { return r.Context().Value(siteKey{}).(*site)
 // serves the issuer's documents there).
 var endpointRoots = map[string]bool{
 	"oauth2": true, "login": true, "logout": true, "signup": true, "confirm": true,
-	"forgotPassword": true, "confirmForgotPassword": true, "static": true, "error": true,
+	"forgotPassword": true, "confirmForgotPassword": true, "static": true, "error": true, "saml2": true,
 }
 
 // Wrap serves pool domains and passes every other request to next.

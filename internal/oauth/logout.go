@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+
+	"github.com/cirrohq/cirro/internal/federation"
 )
 
 // logout is GET /logout (developer guide, "Logout endpoint"): it ends the
@@ -37,9 +39,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 			h.errorPage(w, r, http.StatusBadRequest, "invalid_request", "The logout URI is not registered for this app client.")
 			return
 		}
-		h.endSession(ctx, w, r)
-		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, uri, http.StatusFound)
+		h.signOut(w, r, uri)
 		return
 	}
 	if q.Get("redirect_uri") == "" || q.Get("response_type") == "" {
@@ -51,7 +51,34 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		h.failAuthz(w, r, req, err)
 		return
 	}
+	h.signOut(w, r, s.path("/login")+"?"+req.query().Encode())
+}
+
+// signOut ends the browser's session and sends it to next, by way of the
+// SAML IdP it signed in through when that IdP does single logout: the
+// IdP's answer at /saml2/logout then sends it to next. The session here
+// ends at once either way, so a user whose IdP never answers is still
+// signed out of this domain. An IdP that cannot be reached (metadata,
+// signing) costs the user only the single logout, not the sign-out.
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, next string) {
+	ctx := r.Context()
+	target := next
+	if h.fed != nil {
+		sess, err := h.currentSession(ctx, r)
+		if err != nil {
+			h.log.ErrorContext(ctx, "oauth: logout session", "err", err)
+		}
+		if sess != nil && sess.SAML != nil {
+			slo, err := h.fed.StartLogout(ctx, federation.LogoutStart{PoolID: sess.Pool, Base: h.siteBase(r), Session: *sess.SAML, After: next})
+			switch {
+			case err != nil:
+				h.log.ErrorContext(ctx, "oauth: SAML single logout", "provider", sess.SAML.Provider, "err", err)
+			case slo != "":
+				target = slo
+			}
+		}
+	}
 	h.endSession(ctx, w, r)
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, s.path("/login")+"?"+req.query().Encode(), http.StatusFound)
+	http.Redirect(w, r, target, http.StatusFound)
 }

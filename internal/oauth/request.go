@@ -58,6 +58,9 @@ type authz struct {
 	*authzRequest
 	client *cognitoidp.UserPoolClientType
 	scopes []string
+	// provider is the upstream identity provider the request signs in
+	// through (federation.go); "" for the pool's own sign-in.
+	provider string
 }
 
 // fatal is a request error that must not be redirected: the redirect URI
@@ -112,12 +115,10 @@ func (h *Handler) check(ctx context.Context, s *site, a *authzRequest) (*authz, 
 	if out.scopes, err = grantScopes(c, a.Scope); err != nil {
 		return nil, err
 	}
-	switch p := a.IdentityProvider; {
-	case p != "" && p != cognitoProvider:
-		// Federation is not implemented: cirro's domains sign users in
-		// with the pool's own directory only.
-		return nil, errInvalidRequest("Sign-in through the identity provider " + p + " is not supported by cirro.")
-	case !slices.Contains(c.SupportedIdentityProviders, cognitoProvider):
+	if out.provider, err = h.upstreamProvider(ctx, s, out); err != nil {
+		return nil, err
+	}
+	if out.provider == "" && !slices.Contains(c.SupportedIdentityProviders, cognitoProvider) {
 		return nil, errUnauthorizedClient("The app client does not allow sign-in with the user pool (COGNITO).")
 	}
 	return out, nil

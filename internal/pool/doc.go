@@ -1,6 +1,7 @@
 // Package pool is the control plane of user pools: pools, app clients,
-// groups, resource servers, domains and the settings hung on them, with
-// Cognito's defaults and validation beyond the model's constraints.
+// groups, resource servers, domains, identity providers and the settings
+// hung on them, with Cognito's defaults and validation beyond the model's
+// constraints.
 //
 // Configuration is kept in the model's own shapes (cognitoidp.UserPoolType
 // and friends) so that Describe* returns exactly what Create*/Update*

@@ -30,7 +30,8 @@ type Service struct {
 	// <prefix>.auth.<region>.<BaseDomain> (default "localhost").
 	BaseDomain string
 
-	pools poolCache // decoded pools for SharedPool
+	pools   poolCache   // decoded pools for SharedPool
+	clients clientCache // decoded clients for SharedClient
 }
 
 // PoolARN is the ARN of a user pool.

@@ -34,6 +34,7 @@ import (
 	"github.com/cirrohq/cirro/internal/trigger"
 	"github.com/cirrohq/cirro/internal/trigger/authhook"
 	"github.com/cirrohq/cirro/internal/user"
+	"github.com/cirrohq/cirro/internal/userimport"
 	"github.com/cirrohq/cirro/internal/wire"
 )
 
@@ -137,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		return nil, err
 	}
 	users.OnDelete = append(users.OnDelete, tokens.DeleteUserTokens)
+	users.OnDisable = append(users.OnDisable, tokens.RevokeUserTokens)
 	s.tokens = tokens
 	signIn, err := auth.New(auth.Config{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users, Tokens: tokens})
 	if err != nil {
@@ -148,13 +150,14 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("triggers: %w", err)
 	}
-	// CUSTOM_AUTH is served once functions can be reached at all; without
-	// trigger configuration the flow stays unregistered.
-	authhook.Register(signIn, &authhook.Hooks{Triggers: triggers, Users: users, Store: s.Store}, triggers.Reachable())
+	// Sign-in's triggers (token, password and CUSTOM_AUTH hooks); the
+	// directory invokes its own (sign-up, confirmation, messages).
+	users.Triggers = triggers
+	authhook.Register(signIn, &authhook.Hooks{Triggers: triggers, Users: users, Store: s.Store})
 	// MFA and remembered devices: device authentication around the MFA
 	// step, as Cognito orders them (device.Service.Register).
 	secondFactors := &mfa.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users, Auth: signIn}
-	devices := &device.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Auth: signIn}
+	devices := &device.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Auth: signIn, Tokens: tokens}
 	secondFactors.Register(signIn)
 	devices.Register(signIn, secondFactors.Step())
 	users.OnDelete = append(users.OnDelete, devices.DeleteUserDevices)
@@ -174,6 +177,8 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Triggers: triggers,
 	}
 	s.API.IdentityPools = identityPools
+	s.API.Imports = &userimport.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users,
+		Log: s.Log, PublicURL: cfg.PublicURL}
 	if err := s.mountDomains(pools, users, tokens, signIn); err != nil {
 		s.Close()
 		return nil, err
@@ -231,6 +236,8 @@ func (s *Server) routes(edge http.Handler) http.Handler {
 	})
 	mux.Handle("GET /metrics", metricsHandler(s.registry))
 	mux.Handle("GET /confirmUser", s.confirmLinkHandler())
+	// The PreSignedUrl of CSV user import jobs (the URL is the credential).
+	mux.Handle("PUT /_cirro/import/{pool}/{job}", s.API.Imports.UploadHandler())
 	// The identity pools' issuer: discovery document and JWKS.
 	mux.Handle("GET /identitypool/.well-known/", s.API.IdentityPools.DiscoveryHandler())
 	// Per-pool JWKS and discovery documents (/<poolId>/.well-known/…).
@@ -265,6 +272,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go s.sweep(sweepCtx, time.Minute)
+	// Import jobs left running by a previous process go on where they stopped.
+	if s.API != nil && s.API.Imports != nil {
+		if err := s.API.Imports.Resume(ctx); err != nil {
+			s.Log.Warn("cannot resume user import jobs", "error", err)
+		}
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -273,7 +286,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	s.Log.Info("shutting down: finishing in-flight requests", "grace", grace)
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := s.httpSrv.Shutdown(sctx); err != nil {
+	err := s.httpSrv.Shutdown(sctx)
+	// Import runners stop between two batches; their jobs resume at the next start.
+	if s.API != nil && s.API.Imports != nil {
+		s.API.Imports.Close()
+	}
+	if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
@@ -284,6 +302,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 
 // Close releases the store if the server opened it.
 func (s *Server) Close() error {
+	if s.API != nil && s.API.Imports != nil {
+		s.API.Imports.Close()
+	}
 	if s.ownStore && s.Store != nil {
 		return s.Store.Close()
 	}

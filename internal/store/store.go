@@ -62,6 +62,11 @@ type Query struct {
 // database.
 type Tx interface {
 	Get(ctx context.Context, kind, id string) (*Record, error)
+	// GetMany reads the records of kind with the given ids in one query,
+	// so that following a page of references (a user's groups, a group's
+	// members) costs one round trip, not one per item. It returns the
+	// records found in the order of ids; absent ids are left out.
+	GetMany(ctx context.Context, kind string, ids []string) ([]*Record, error)
 	// Lookup finds the record of kind in scope holding key name=value
 	// (the one with the smallest ID if several do).
 	Lookup(ctx context.Context, kind, scope, name, value string) (*Record, error)

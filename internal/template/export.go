@@ -8,17 +8,33 @@ import (
 	"unicode"
 )
 
+// ExportOptions tune Export.
+type ExportOptions struct {
+	// Description is the template's Description.
+	Description string
+	// SecretParameters makes each identity provider's client_secret a
+	// NoEcho parameter instead of plain text (see export_idp.go).
+	SecretParameters bool
+	// Warn receives one line for each thing the reader must act on: a
+	// parameter to give when applying, secrets the file holds.
+	Warn func(line string)
+}
+
 // Export reads a server's configuration through cloud and writes it as a
 // template that creates the same configuration: every user pool with its
-// MFA settings, app clients, domains, groups, resource servers, UI
-// customizations, log delivery and managed login branding, and every
-// identity pool with its roles. Resources refer to each other with Ref
-// and Fn::GetAtt, so the template applies cleanly to another server.
-// Users and group memberships are data, not configuration, and are left
-// out; so are a client's logo (CloudFormation has no property for it) and
-// client secrets (a client that has one gets GenerateSecret).
-func Export(ctx context.Context, cloud Cloud, description string) (map[string]any, error) {
-	x := &exporter{cloud: cloud, resources: map[string]any{}, outputs: map[string]any{}, refs: map[string]string{}, names: map[string]bool{}}
+// MFA settings, identity providers, app clients, domains, groups,
+// resource servers, risk configurations, UI customizations, log delivery
+// and managed login branding, and every identity pool with its roles.
+// Resources refer to each other with Ref and Fn::GetAtt (a client names
+// its identity providers by Ref, as the CDK writes it), so the template
+// applies cleanly to another server. Users and group memberships are
+// data, not configuration, and are left out; so are a client's logo
+// (CloudFormation has no property for it) and app client secrets (a
+// client that has one gets GenerateSecret, and a new secret). Identity
+// provider secrets: see export_idp.go.
+func Export(ctx context.Context, cloud Cloud, opts ExportOptions) (map[string]any, error) {
+	x := &exporter{cloud: cloud, opts: opts, resources: map[string]any{}, outputs: map[string]any{}, params: map[string]any{},
+		refs: map[string]string{}, names: map[string]bool{}}
 	pools, err := x.list(ctx, IdentityProvider, "ListUserPools", map[string]any{}, "UserPools", "MaxResults")
 	if err != nil {
 		return nil, err
@@ -41,8 +57,15 @@ func Export(ctx context.Context, cloud Cloud, description string) (map[string]an
 	}
 	doc := map[string]any{
 		"AWSTemplateFormatVersion": "2010-09-09",
-		"Description":              description,
+		"Description":              opts.Description,
 		"Resources":                x.resources,
+	}
+	if len(x.params) > 0 {
+		doc["Parameters"] = x.params
+	}
+	if x.plainSecrets > 0 {
+		x.warn("the export holds the client_secret of %d identity provider(s) in plain text, as DescribeIdentityProvider returns it: "+
+			"keep the file as you keep those secrets (--secret-parameters makes them NoEcho parameters instead)", x.plainSecrets)
 	}
 	if len(x.outputs) > 0 {
 		doc["Outputs"] = x.outputs
@@ -52,8 +75,12 @@ func Export(ctx context.Context, cloud Cloud, description string) (map[string]an
 
 type exporter struct {
 	cloud     Cloud
+	opts      ExportOptions
 	resources map[string]any
 	outputs   map[string]any
+	params    map[string]any
+	// plainSecrets counts the client secrets written in plain text.
+	plainSecrets int
 	// refs maps physical ids (pool ids, client ids) to logical ids, so that
 	// later resources refer to earlier ones.
 	refs  map[string]string

@@ -63,10 +63,17 @@ func (x *exporter) pool(ctx context.Context, poolID string) error {
 			domainIDs = append(domainIDs, did)
 		}
 	}
+	providers, err := x.identityProviders(ctx, id, poolID)
+	if err != nil {
+		return err
+	}
 	for _, c := range clients {
-		if err := x.client(ctx, id, poolID, fmt.Sprint(c["ClientId"]), serverIDs, domainIDs); err != nil {
+		if err := x.client(ctx, id, poolID, fmt.Sprint(c["ClientId"]), serverIDs, domainIDs, providers); err != nil {
 			return err
 		}
+	}
+	if err := x.riskConfiguration(ctx, id, poolID, "", ""); err != nil {
+		return err
 	}
 	groups, err := x.list(ctx, IdentityProvider, "ListGroups", map[string]any{"UserPoolId": poolID}, "Groups", "Limit")
 	if err != nil {
@@ -156,7 +163,7 @@ func exportMfa(mfa map[string]any, props map[string]any) {
 	}
 }
 
-func (x *exporter) client(ctx context.Context, poolLogical, poolID, clientID string, servers, domains []any) error {
+func (x *exporter) client(ctx context.Context, poolLogical, poolID, clientID string, servers, domains []any, providers map[string]string) error {
 	out, err := x.call(ctx, IdentityProvider, "DescribeUserPoolClient", map[string]any{"UserPoolId": poolID, "ClientId": clientID})
 	if err != nil {
 		return err
@@ -167,10 +174,20 @@ func (x *exporter) client(ctx context.Context, poolLogical, poolID, clientID str
 	if c["ClientSecret"] != nil {
 		props["GenerateSecret"] = true
 	}
+	if sip, ok := props["SupportedIdentityProviders"].([]any); ok {
+		for i, name := range sip {
+			if p, ok := providers[fmt.Sprint(name)]; ok {
+				sip[i] = ref(p) // a provider's Ref is its name, and orders it first
+			}
+		}
+	}
 	id := x.add(poolLogical+"Client", fmt.Sprint(c["ClientName"]), typeClient, props)
 	x.dependOn(id, servers)
 	x.refs[clientID] = id
 	x.outputs[id+"Id"] = map[string]any{"Value": ref(id)}
+	if err := x.riskConfiguration(ctx, poolLogical, poolID, id, clientID); err != nil {
+		return err
+	}
 
 	ui, err := x.call(ctx, IdentityProvider, "GetUICustomization", map[string]any{"UserPoolId": poolID, "ClientId": clientID})
 	if err != nil {

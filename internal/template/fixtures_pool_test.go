@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -199,17 +198,8 @@ func checkClient(d *describer, r *template.ResourceState) {
 	if (props["GenerateSecret"] == true) != (client["ClientSecret"] != nil) {
 		t.Errorf("%s: GenerateSecret %v, but ClientSecret is %v", where, props["GenerateSecret"], client["ClientSecret"])
 	}
-	// Identity providers cirro cannot create yet are left out.
 	if sip, ok := props["SupportedIdentityProviders"].([]any); ok {
-		var kept []any
-		for _, p := range sip {
-			if !strings.HasPrefix(p.(string), "LoginWith") && p != "Google" && p != "Facebook" && p != "SignInWithApple" {
-				kept = append(kept, p)
-			}
-		}
-		if len(kept) > 0 {
-			expectContains(t, where+" SupportedIdentityProviders", kept, client["SupportedIdentityProviders"])
-		}
+		expectContains(t, where+" SupportedIdentityProviders", sip, client["SupportedIdentityProviders"])
 	}
 	for member, v := range golden(t, "default_user_pool_client.json") {
 		if slices.Contains([]string{"UserPoolId", "ClientName", "ClientId", "CreationDate", "LastModifiedDate"}, member) {

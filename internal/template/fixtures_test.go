@@ -116,6 +116,7 @@ var checks = map[string]func(d *describer, r *template.ResourceState){
 	"AWS::Cognito::UserPoolDomain":                      checkDomain,
 	"AWS::Cognito::UserPoolGroup":                       checkGroup,
 	"AWS::Cognito::UserPoolResourceServer":              checkResourceServer,
+	"AWS::Cognito::UserPoolIdentityProvider":            checkIdentityProvider,
 	"AWS::Cognito::UserPoolUser":                        checkUser,
 	"AWS::Cognito::UserPoolUserToGroupAttachment":       checkMembership,
 	"AWS::Cognito::UserPoolUICustomizationAttachment":   checkUICustomization,

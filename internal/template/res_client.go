@@ -54,7 +54,7 @@ func init() {
 			}
 			var out cognitoidp.CreateUserPoolClientResponse
 			if err := x.idp(ctx, "CreateUserPoolClient", req, &out); err != nil {
-				return err
+				return clientProviderError(x, req.SupportedIdentityProviders, err)
 			}
 			x.physical = *out.UserPoolClient.ClientId
 			x.attrs[attrPoolID] = str(req.UserPoolId)
@@ -70,7 +70,7 @@ func init() {
 				return err
 			}
 			req.ClientId = &x.physical
-			return x.idp(ctx, "UpdateUserPoolClient", &req, nil)
+			return clientProviderError(x, req.SupportedIdentityProviders, x.idp(ctx, "UpdateUserPoolClient", &req, nil))
 		},
 		remove: func(ctx context.Context, x *rc, _ bool) error {
 			return ignoreNotFound(x.idp(ctx, "DeleteUserPoolClient",
@@ -83,18 +83,28 @@ func init() {
 }
 
 // clientRequest is CreateUserPoolClient's request for the properties.
-// Identity providers of the template that the server cannot create yet
-// are left out of SupportedIdentityProviders, with a line in the log.
+// Identity providers of the template that the server cannot create (a
+// remote server older than federation) are left out of
+// SupportedIdentityProviders, with a line in the log. A provider of the
+// template that the client lists without depending on it gets a warning:
+// the order that makes it work here is chance, and CloudFormation, which
+// creates resources in parallel, may well create the client first.
 func clientRequest(x *rc, in *clientProps) (*cognitoidp.CreateUserPoolClientRequest, error) {
 	var req cognitoidp.CreateUserPoolClientRequest
 	if err := assign(&req, in); err != nil {
 		return nil, err
 	}
 	req.ClientName = ptr(x.name(in.ClientName, 128))
+	if !x.placeholder {
+		for _, p := range unorderedProviders(x, req.SupportedIdentityProviders) {
+			x.eng.logf("warning: %s (%s): SupportedIdentityProviders lists %s, made by %s, without referring to it or naming it in DependsOn; "+
+				"nothing orders the provider first (add DependsOn: [%s])", x.id, typeClient, p.name, p.id, p.id)
+		}
+	}
 	if x.pl != nil && len(x.pl.unmanagedProviders) > 0 {
 		kept := slices.DeleteFunc(slices.Clone(req.SupportedIdentityProviders), func(n string) bool { return x.pl.unmanagedProviders[n] })
 		if len(kept) != len(req.SupportedIdentityProviders) && !x.placeholder {
-			x.eng.logf("%s: SupportedIdentityProviders: left out %v (identity providers are not supported yet)",
+			x.eng.logf("%s: SupportedIdentityProviders: left out %v (the server does not implement CreateIdentityProvider)",
 				x.id, dropped(req.SupportedIdentityProviders, kept))
 		}
 		req.SupportedIdentityProviders = kept

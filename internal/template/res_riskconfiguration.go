@@ -6,6 +6,8 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 )
 
+const typeRiskConfiguration = "AWS::Cognito::UserPoolRiskConfigurationAttachment"
+
 type riskConfigurationProps struct {
 	AccountTakeoverRiskConfiguration        *cognitoidp.AccountTakeoverRiskConfigurationType        `json:"AccountTakeoverRiskConfiguration,omitempty"`
 	ClientId                                *string                                                 `json:"ClientId,omitempty"`
@@ -27,7 +29,7 @@ func init() {
 		x.attrs[attrPoolID] = *req.UserPoolId
 		return nil
 	}
-	register("AWS::Cognito::UserPoolRiskConfigurationAttachment", &kind{
+	register(typeRiskConfiguration, &kind{
 		props:   func() any { return &riskConfigurationProps{} },
 		replace: []string{"ClientId", "UserPoolId"},
 		needs:   []string{"cognito-idp:SetRiskConfiguration"},

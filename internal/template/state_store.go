@@ -38,6 +38,23 @@ type stackDoc struct {
 // outputsPurpose separates the outputs' key from the keyring's others.
 const outputsPurpose = "cirro/stack-outputs"
 
+// resourceDoc is the document of a KindStackResource record. The
+// properties of a type that holds upstream secrets (an identity
+// provider's client_secret, Apple's private key) are sealed like the
+// outputs, bound to stack and logical id: the pool keeps those secrets
+// sealed, and the stack's copy must not undo that.
+type resourceDoc struct {
+	ResourceState
+	SealedProperties []byte `json:"SealedProperties,omitempty"`
+}
+
+const propertiesPurpose = "cirro/stack-properties"
+
+// sealedTypes are the resource types whose properties are sealed.
+var sealedTypes = map[string]bool{typeIdentityProvider: true}
+
+func resourceAD(stack, logicalID string) []byte { return []byte(stack + "/" + logicalID) }
+
 type lease struct {
 	Token   string    `json:"Token"`
 	Owner   string    `json:"Owner"`
@@ -60,13 +77,19 @@ func (s *StoreStates) Load(ctx context.Context, stack string) (*StackState, erro
 			return err
 		}
 		for _, rec := range recs {
-			// Numbers keep their text, as in a parsed template, so that an
-			// unchanged property compares equal.
-			var r ResourceState
-			dec := json.NewDecoder(bytes.NewReader(rec.Data))
-			dec.UseNumber()
-			if err := dec.Decode(&r); err != nil {
+			var doc resourceDoc
+			if err := decodeNumbers(rec.Data, &doc); err != nil {
 				return err
+			}
+			r := doc.ResourceState
+			if len(doc.SealedProperties) > 0 {
+				plain, err := s.Keys.Open(propertiesPurpose, doc.SealedProperties, resourceAD(stack, r.LogicalID))
+				if err != nil {
+					return fmt.Errorf("stack %s: open the properties of %s: %w", stack, r.LogicalID, err)
+				}
+				if err := decodeNumbers(plain, &r.Properties); err != nil {
+					return err
+				}
 			}
 			st.Resources[r.LogicalID] = &r
 		}
@@ -118,7 +141,16 @@ func putStack(ctx context.Context, tx store.Tx, stack string, doc *stackDoc, rec
 
 // PutResource implements States.
 func (s *StoreStates) PutResource(ctx context.Context, stack string, r *ResourceState) error {
-	data, err := json.Marshal(r)
+	doc := resourceDoc{ResourceState: *r}
+	if sealedTypes[r.Type] && len(r.Properties) > 0 {
+		plain, err := json.Marshal(r.Properties)
+		if err != nil {
+			return err
+		}
+		doc.Properties = nil
+		doc.SealedProperties = s.Keys.Seal(propertiesPurpose, plain, resourceAD(stack, r.LogicalID))
+	}
+	data, err := json.Marshal(&doc)
 	if err != nil {
 		return err
 	}
@@ -210,6 +242,14 @@ func (s *StoreStates) ListStacks(ctx context.Context) ([]string, error) {
 		return err
 	})
 	return names, err
+}
+
+// decodeNumbers decodes JSON keeping numbers' text, as in a parsed
+// template, so that an unchanged property compares equal.
+func decodeNumbers(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
 }
 
 // insert adds a record that was found missing; if another transaction

@@ -17,6 +17,34 @@ import (
 // and run the pre token generation trigger; IssueTokens only signs and
 // records. Errors are internal failures, never a client's mistake.
 func (s *Service) IssueTokens(ctx context.Context, req IssueRequest) (*Tokens, error) {
+	m, err := s.MintTokens(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if m.refresh != nil {
+		if err := s.store.Write(ctx, func(tx store.Tx) error { return m.Record(ctx, tx) }); err != nil {
+			return nil, err
+		}
+	}
+	return m.Tokens, nil
+}
+
+// Minted are signed tokens whose refresh token is not stored yet: the
+// caller records it with Record inside the transaction that commits the
+// rest of the sign-in (its auth event, its spent session), so a sign-in
+// costs one write, and tokens whose sign-in did not commit never work.
+type Minted struct {
+	Tokens *Tokens
+	// refresh is the record of Tokens.RefreshToken; nil without one.
+	refresh *refreshDoc
+	id      string
+}
+
+// MintTokens signs the tokens of IssueTokens and makes the refresh token,
+// without storing anything: the refresh token works only once Record has
+// been committed. Signing comes first, outside any transaction, because
+// it is the expensive part and a transaction may be re-run.
+func (s *Service) MintTokens(ctx context.Context, req IssueRequest) (*Minted, error) {
 	if err := req.check(); err != nil {
 		return nil, err
 	}
@@ -35,20 +63,24 @@ func (s *Service) IssueTokens(ctx context.Context, req IssueRequest) (*Tokens, e
 		ss.eventID = uuid.NewString()
 	}
 	toks, err := s.mint(ctx, ss, &req.User, &req.Customize, now)
-	if err != nil || req.NoRefreshToken {
-		return toks, err
-	}
-	// Signed first, stored second: a failed store leaves no orphan record,
-	// and the signed tokens are simply never handed out.
-	rt, doc := newRefresh(ss, &req.User, now, refreshLifetime(req.Client))
-	err = s.store.Write(ctx, func(tx store.Tx) error {
-		return insertRefresh(ctx, tx, refreshID(rt), doc)
-	})
 	if err != nil {
 		return nil, err
 	}
-	toks.RefreshToken = rt
-	return toks, nil
+	m := &Minted{Tokens: toks}
+	if !req.NoRefreshToken {
+		rt, doc := newRefresh(ss, &req.User, now, refreshLifetime(req.Client))
+		toks.RefreshToken, m.refresh, m.id = rt, doc, refreshID(rt)
+	}
+	return m, nil
+}
+
+// Record stores the refresh token, if any, in tx. It may run again when
+// tx is re-run.
+func (m *Minted) Record(ctx context.Context, tx store.Tx) error {
+	if m.refresh == nil {
+		return nil
+	}
+	return insertRefresh(ctx, tx, m.id, m.refresh)
 }
 
 // mint signs the ID and access tokens of a session with the pool's

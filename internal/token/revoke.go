@@ -170,3 +170,32 @@ func (s *Service) DeleteUserTokens(ctx context.Context, tx store.Tx, poolID, sub
 	}
 	return nil
 }
+
+// RevokeDeviceTokens revokes, inside the caller's transaction, the
+// refresh tokens of a user that are bound to a remembered device, for
+// ForgetDevice and AdminForgetDevice: such a token is usable only with
+// its device, so forgetting the device ends it. Cognito does not document
+// what forgetting does to the tokens already issued; the ID and access
+// tokens are left to expire (the access token that forgets the device
+// still works), and only the refresh tokens are revoked, as tombstones
+// that answer "Refresh Token has been revoked".
+func (s *Service) RevokeDeviceTokens(ctx context.Context, tx store.Tx, poolID, sub, deviceKey string, now time.Time) error {
+	recs, err := tx.List(ctx, store.Query{Kind: KindRefreshToken, Scope: poolID, KeyName: refreshKeyUser, KeyValue: sub})
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		var d refreshDoc
+		if err := json.Unmarshal(rec.Data, &d); err != nil {
+			return err
+		}
+		if d.DeviceKey != deviceKey || !d.RevokedAt.IsZero() {
+			continue
+		}
+		d.RevokedAt = now
+		if err := updateRefresh(ctx, tx, rec, &d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

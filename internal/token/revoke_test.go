@@ -144,7 +144,7 @@ func TestDeleteUserTokens(t *testing.T) {
 	_, err := e.refresh(e.svc, mine.RefreshToken, *e.client.ClientId)
 	wantErr(t, err, errs.NotAuthorizedException, "Invalid Refresh Token.")
 	_, err = e.svc.VerifyAccess(e.ctx, mine.AccessToken)
-	wantErr(t, err, errs.NotAuthorizedException, "Access Token has been revoked")
+	wantErr(t, err, errs.UserNotFoundException, "User does not exist.")
 	var n int
 	e.st.Read(e.ctx, func(tx store.Tx) error {
 		n, _ = tx.Count(e.ctx, store.Query{Kind: KindRefreshToken, Scope: e.poolID})

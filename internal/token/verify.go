@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/store"
 )
 
@@ -172,7 +173,14 @@ func (s *Service) checkLive(ctx context.Context, tx store.Tx, poolID string, p *
 	// origin (RevokeAllForUser). Comparing with <= instead would refuse
 	// tokens of a sign-in made just after a sign-out — a known Cognito
 	// annoyance (aws-sdk-java #2449) that test suites would hit constantly.
-	if !exists || p.IssuedAt < validAfter.Unix() {
+	if !exists {
+		// The user was deleted: Cognito answers a still-valid token of a
+		// deleted user "User does not exist." (UserNotFoundException, as
+		// client libraries report it, e.g. aws-sdk-android #366), not
+		// "Access Token has been revoked".
+		return errs.New(errs.UserNotFoundException, "User does not exist.")
+	}
+	if p.IssuedAt < validAfter.Unix() {
 		return notAuthorized(msgAccessRevoked)
 	}
 	return nil

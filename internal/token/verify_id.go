@@ -91,6 +91,10 @@ func (s *Service) VerifyID(ctx context.Context, idToken string) (*IDClaims, erro
 func (s *Service) CheckIDLive(ctx context.Context, c *IDClaims) error {
 	p := &accessPayload{ClientID: c.ClientID, Sub: c.Sub, OriginJTI: c.OriginJTI, IssuedAt: c.IssuedAt.Unix()}
 	err := s.store.Read(ctx, func(tx store.Tx) error { return s.checkLive(ctx, tx, c.PoolID, p) })
+	if e, ok := errs.As(err); ok && e.Code == errs.UserNotFoundException {
+		// A deleted user's login is a revoked one to an identity pool.
+		return notAuthorized(msgLoginRevoked)
+	}
 	if e, ok := errs.As(err); ok && e.Code == errs.NotAuthorizedException {
 		if e.Message == msgAccessRevoked {
 			return notAuthorized(msgLoginRevoked)

@@ -188,7 +188,7 @@ func TestVerifyChecksPoolClientAndUser(t *testing.T) {
 
 	e.users.remove(e.poolID, e.subject().Sub)
 	_, err = e.svc.VerifyAccess(e.ctx, after.AccessToken)
-	wantErr(t, err, errs.NotAuthorizedException, msgAccessRevoked)
+	wantErr(t, err, errs.UserNotFoundException, "User does not exist.")
 
 	// A deleted pool takes its tokens along.
 	poolID := e.newPool("doomed")

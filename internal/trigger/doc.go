@@ -57,21 +57,49 @@
 //
 // # Where flows call in
 //
-// Sign-in reaches the triggers through internal/auth's hooks
-// (authhook): post authentication and pre token generation on every token
-// issue, and the whole of CUSTOM_AUTH. The flows that own the other call
-// sites call the Service directly, outside any store transaction (an
-// invocation may take seconds and must not run again when a transaction
-// retries), before they commit, so that a failing trigger leaves nothing
-// behind:
+// Every call is made outside any store transaction (an invocation may
+// take seconds and must not run again when a transaction retries) and
+// before the operation commits, so that a function that throws, times
+// out or answers nonsense leaves nothing behind: no user, no confirmation,
+// no code sent or stored, no token issued.
 //
-//   - SignUp, AdminCreateUser: PreSignUp (CheckPreSignUp on the answer);
-//   - ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword:
-//     PostConfirmation;
-//   - every message with a code or temporary password: SenderFor, then
-//     CustomSender, or CustomMessage and CustomMessageResponse.Template;
-//   - USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH:
-//     PreAuthentication; for an unknown user of the password flows and of
-//     ForgotPassword, UserMigration;
-//   - GetTokensFromRefreshToken: PreTokenGeneration.
+// Sign-in reaches the triggers through internal/auth's hooks (authhook):
+//
+//   - every token issue (auth.TokenHook): PostAuthentication, then
+//     PreTokenGeneration — TokenGeneration_Authentication,
+//     _NewPasswordChallenge, _AuthenticateDevice, _HostedAuth (the token
+//     endpoint after a hosted sign-in), and _RefreshTokens for
+//     REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken (auth.RefreshPreparer)
+//     and the token endpoint's refresh_token grant, which run no post
+//     authentication;
+//   - USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH
+//     (auth.PasswordHook): PreAuthentication once the user is known, and
+//     for a name nobody has, in the flows that carry the password,
+//     UserMigration_Authentication (user.Service.Migrate creates the
+//     user). As in Cognito, USER_SRP_AUTH does not migrate: SRP never
+//     sends the password the function must check;
+//   - CUSTOM_AUTH and CUSTOM_CHALLENGE: PreAuthentication and the
+//     define / create / verify auth challenge triggers.
+//
+// The user directory (internal/user) calls the Service itself:
+//
+//   - SignUp, AdminCreateUser: PreSignUp (CheckPreSignUp on the answer;
+//     autoConfirmUser applies to SignUp only);
+//   - ConfirmSignUp (and its confirmation link), AdminConfirmSignUp,
+//     ConfirmForgotPassword: PostConfirmation, before the confirmation
+//     is committed;
+//   - ForgotPassword of a name nobody has: UserMigration_ForgotPassword;
+//   - every message with a code or temporary password, through one seam
+//     (user.Service.Notify; internal/mfa's SMS and email codes use it
+//     too): the custom sender of the channel when the pool has one
+//     (CustomSender, the code encrypted), otherwise CustomMessage and
+//     CustomMessageResponse.Template, then cirro's channels. Sources:
+//     SignUp, ResendCode, AdminCreateUser (also for a migrated user's
+//     welcome), ForgotPassword (and AdminResetUserPassword),
+//     UpdateUserAttribute (UpdateUserAttributes,
+//     AdminUpdateUserAttributes), VerifyUserAttribute
+//     (GetUserAttributeVerificationCode), Authentication (MFA codes).
+//
+// Federation (internal/federation) calls PreSignUp_ExternalProvider and
+// InboundFederation.
 package trigger

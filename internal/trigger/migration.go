@@ -43,8 +43,9 @@ type UserMigrationEvent = Event[UserMigrationRequest, UserMigrationResponse]
 
 // UserMigration invokes user migration (UserMigrationAuthentication or
 // UserMigrationForgotPassword) and checks the answer's enumerations. A
-// function that does not know the user throws; the caller then fails as
-// for an unknown user.
+// function that does not know the user (or the password) throws; its
+// message reaches the caller as UserLambdaValidationException, as every
+// function's does.
 func (s *Service) UserMigration(ctx context.Context, p *cognitoidp.UserPoolType, source string, c Caller, req UserMigrationRequest) (*UserMigrationResponse, error) {
 	arn, _ := attached(p, PointUserMigration)
 	if arn == "" {

@@ -80,9 +80,26 @@ func (s *Service) deleteUser(ctx context.Context, tx store.Tx, u *User) error {
 // AdminDisableUser deactivates a user and "revokes all access tokens for
 // the user" (model): every token issued before now stops being valid.
 func (s *Service) AdminDisableUser(ctx context.Context, in *cognitoidp.AdminDisableUserRequest) (*cognitoidp.AdminDisableUserResponse, error) {
-	err := s.adminUpdate(ctx, *in.UserPoolId, *in.Username, func(_ *cognitoidp.UserPoolType, u *User) error {
-		u.Enabled = false
-		u.TokensValidAfter = s.Clock.Now()
+	// "Deactivates a user and revokes all access tokens for the user"
+	// (API reference): TokensValidAfter refuses what was issued before
+	// this second, and OnDisable revokes every session of the user (the
+	// token service), in the same transaction, which also catches tokens
+	// issued earlier in this second.
+	err := s.Store.Write(ctx, func(tx store.Tx) error {
+		p, u, rec, err := s.adminUser(ctx, tx, *in.UserPoolId, *in.Username)
+		if err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		u.Enabled, u.TokensValidAfter, u.Modified = false, now, now
+		if err := mapConflict(s.Save(ctx, tx, p, u, rec), rulesOf(p), false, false); err != nil {
+			return err
+		}
+		for _, hook := range s.OnDisable {
+			if err := hook(ctx, tx, u.PoolID, u.Sub, now); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // AdminCreateUser creates a user in FORCE_CHANGE_PASSWORD with a temporary
@@ -29,6 +30,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cognitoidp.AdminCreat
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.preSignUp(ctx, nu, trigger.PreSignUpAdminCreateUser, "", in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	if err := s.create(ctx, nu, forceAlias(in), true); err != nil {
@@ -75,7 +79,7 @@ func (s *Service) planCreate(ctx context.Context, tx store.Tx, in *cognitoidp.Ad
 	}
 	nu := &newUser{pool: p, rules: r, user: u, password: pw}
 	if deref(in.MessageAction) != cognitoidp.MessageActionTypeSuppress {
-		if nu.msgs, err = s.invitations(p, u, *in.Username, pw, in.DesiredDeliveryMediums); err != nil {
+		if nu.msgs, err = s.invitations(p, u, *in.Username, pw, in.DesiredDeliveryMediums, in.ClientMetadata); err != nil {
 			return nil, err
 		}
 	}
@@ -103,12 +107,12 @@ func temporaryPassword(p *cognitoidp.UserPoolType, given *string) (string, error
 // or phone number in a username-attributes pool), {####} the password.
 // "If your template doesn't have this placeholder, Amazon Cognito doesn't
 // deliver the invitation message" (model).
-func (s *Service) invitations(p *cognitoidp.UserPoolType, u *User, name, pw string, mediums []string) ([]message.Message, error) {
+func (s *Service) invitations(p *cognitoidp.UserPoolType, u *User, name, pw string, mediums []string, metadata map[string]string) ([]Notice, error) {
 	explicit := len(mediums) > 0
 	if !explicit {
 		mediums = []string{cognitoidp.DeliveryMediumTypeSms}
 	}
-	var msgs []message.Message
+	var msgs []Notice
 	for _, medium := range slices.Compact(slices.Sorted(slices.Values(mediums))) {
 		attr, label := attrEmail, "Email"
 		if medium == cognitoidp.DeliveryMediumTypeSms {
@@ -127,7 +131,8 @@ func (s *Service) invitations(p *cognitoidp.UserPoolType, u *User, name, pw stri
 		if pw != "" && !message.TemplateFor(p, message.KindInvitation, c.channel).HasCode() {
 			continue
 		}
-		msgs = append(msgs, s.compose(p, message.KindInvitation, c, u, message.Values{Code: pw, Username: name}))
+		msgs = append(msgs, s.compose(p, message.KindInvitation, c, u, message.Values{Code: pw, Username: name},
+			origin{source: trigger.SenderAdminCreateUser, metadata: metadata}))
 	}
 	return msgs, nil
 }
@@ -143,7 +148,7 @@ func (s *Service) reinvite(ctx context.Context, in *cognitoidp.AdminCreateUserRe
 		var u *User
 		var rec *store.Record
 		var pw string
-		var msgs []message.Message
+		var msgs []Notice
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if p, u, rec, err = s.adminUser(ctx, tx, *in.UserPoolId, *in.Username); err != nil {
 				return err
@@ -154,7 +159,7 @@ func (s *Service) reinvite(ctx context.Context, in *cognitoidp.AdminCreateUserRe
 			if pw, err = temporaryPassword(p, in.TemporaryPassword); err != nil {
 				return err
 			}
-			msgs, err = s.invitations(p, u, *in.Username, pw, in.DesiredDeliveryMediums)
+			msgs, err = s.invitations(p, u, *in.Username, pw, in.DesiredDeliveryMediums, in.ClientMetadata)
 			return err
 		})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // AdminSetUserPassword sets a permanent password (the user is CONFIRMED)
@@ -55,7 +56,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cognitoidp.Adm
 		var p *cognitoidp.UserPoolType
 		var u *User
 		var rec *store.Record
-		var msg message.Message
+		var msg Notice
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if p, u, rec, err = s.adminUser(ctx, tx, *in.UserPoolId, *in.Username); err != nil {
 				return err
@@ -71,7 +72,8 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cognitoidp.Adm
 				return errNoRecovery
 			}
 			code := s.issueCode(u, CodeForgotPassword, c.attr, c.to, forgotCodeTTL)
-			msg = s.compose(p, message.KindForgotPassword, c, u, message.Values{Code: code, Username: u.Username})
+			msg = s.compose(p, message.KindForgotPassword, c, u, message.Values{Code: code, Username: u.Username},
+				origin{source: trigger.SenderForgotPassword, metadata: in.ClientMetadata})
 			u.Status = StatusResetRequired
 			return nil
 		})

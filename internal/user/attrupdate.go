@@ -10,6 +10,7 @@ import (
 	"github.com/cirrohq/cirro/internal/message"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // AdminUpdateUserAttributes changes a user's attributes. A new email or
@@ -25,7 +26,8 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cognitoidp.
 		}
 		return u, rec, err
 	}
-	_, err := s.updateAttributes(ctx, *in.UserPoolId, locate, attrRules{who: byAdmin, update: true}, in.UserAttributes)
+	_, err := s.updateAttributes(ctx, *in.UserPoolId, locate, attrRules{who: byAdmin, update: true}, in.UserAttributes,
+		origin{source: trigger.SenderUpdateUserAttribute, metadata: in.ClientMetadata})
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +38,12 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cognitoidp.
 // sub changes its own attributes through app client c, whose
 // WriteAttributes apply. It returns where verification codes went.
 func (s *Service) UpdateAttributes(ctx context.Context, poolID, sub string, c *cognitoidp.UserPoolClientType, in []cognitoidp.AttributeType) ([]cognitoidp.CodeDeliveryDetailsType, error) {
+	return s.UpdateAttributesFor(ctx, poolID, sub, c, in, nil)
+}
+
+// UpdateAttributesFor is UpdateAttributes with the request's
+// ClientMetadata, for the custom message and custom sender triggers.
+func (s *Service) UpdateAttributesFor(ctx context.Context, poolID, sub string, c *cognitoidp.UserPoolClientType, in []cognitoidp.AttributeType, metadata map[string]string) ([]cognitoidp.CodeDeliveryDetailsType, error) {
 	locate := func(ctx context.Context, tx store.Tx, _ *cognitoidp.UserPoolType) (*User, *store.Record, error) {
 		u, rec, err := s.Get(ctx, tx, poolID, sub)
 		if errors.Is(err, ErrNotFound) {
@@ -43,18 +51,19 @@ func (s *Service) UpdateAttributes(ctx context.Context, poolID, sub string, c *c
 		}
 		return u, rec, err
 	}
-	return s.updateAttributes(ctx, poolID, locate, attrRules{client: c, who: byClient, update: true}, in)
+	return s.updateAttributes(ctx, poolID, locate, attrRules{client: c, who: byClient, update: true}, in,
+		origin{trigger.SenderUpdateUserAttribute, deref(c.ClientId), metadata})
 }
 
 type locator func(context.Context, store.Tx, *cognitoidp.UserPoolType) (*User, *store.Record, error)
 
-func (s *Service) updateAttributes(ctx context.Context, poolID string, locate locator, ar attrRules, in []cognitoidp.AttributeType) ([]cognitoidp.CodeDeliveryDetailsType, error) {
+func (s *Service) updateAttributes(ctx context.Context, poolID string, locate locator, ar attrRules, in []cognitoidp.AttributeType, o origin) ([]cognitoidp.CodeDeliveryDetailsType, error) {
 	var details []cognitoidp.CodeDeliveryDetailsType
 	err := untilCurrent(func() error {
 		var p *cognitoidp.UserPoolType
 		var u *User
 		var rec *store.Record
-		var msgs []message.Message
+		var msgs []Notice
 		details = nil
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if p, _, err = s.Pools.Pool(ctx, tx, poolID); err != nil {
@@ -73,7 +82,7 @@ func (s *Service) updateAttributes(ctx context.Context, poolID string, locate lo
 				return err
 			}
 			for _, c := range codes {
-				msgs = append(msgs, s.attributeCodeMessage(p, u, c))
+				msgs = append(msgs, s.attributeCodeMessage(p, u, c, o))
 				details = append(details, *c.details())
 			}
 			return nil
@@ -90,9 +99,9 @@ func (s *Service) updateAttributes(ctx context.Context, poolID string, locate lo
 }
 
 // attributeCodeMessage gives u a code verifying c and renders its message.
-func (s *Service) attributeCodeMessage(p *cognitoidp.UserPoolType, u *User, c contact) message.Message {
+func (s *Service) attributeCodeMessage(p *cognitoidp.UserPoolType, u *User, c contact, o origin) Notice {
 	code := s.issueCode(u, verifyPurpose(c.attr), c.attr, c.to, verifyCodeTTL)
-	return s.compose(p, message.KindAttributeVerification, c, u, message.Values{Code: code, Username: u.Username})
+	return s.compose(p, message.KindAttributeVerification, c, u, message.Values{Code: code, Username: u.Username}, o)
 }
 
 func verifyPurpose(attr string) string { return "verify:" + attr }

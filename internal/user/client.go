@@ -7,8 +7,8 @@ import (
 	"encoding/base64"
 	"errors"
 
-	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/store"
 )
 
@@ -16,15 +16,17 @@ import (
 // operations (SignUp, ConfirmSignUp, ForgotPassword …), which name a
 // client, never a pool.
 type app struct {
-	client *cognitoidp.UserPoolClientType
-	pool   *cognitoidp.UserPoolType
-	rules  rules
+	client *cognitoidp.UserPoolClientType // shared: never changed
+	// secrets are the client's active secrets, none for a public client.
+	secrets []string
+	pool    *cognitoidp.UserPoolType
+	rules   rules
 }
 
 // app reads a client and its pool; an unknown client is Cognito's
 // ResourceNotFoundException.
 func (s *Service) app(ctx context.Context, tx store.Tx, clientID string) (*app, error) {
-	c, err := s.Pools.Client(ctx, tx, clientID)
+	c, secrets, err := s.Pools.SharedClient(ctx, tx, clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -32,26 +34,14 @@ func (s *Service) app(ctx context.Context, tx store.Tx, clientID string) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	return &app{client: c, pool: p, rules: rulesOf(p)}, nil
+	return &app{client: c, secrets: secrets, pool: p, rules: rulesOf(p)}, nil
 }
 
-// checkSecretHash verifies SECRET_HASH for a client with a secret, in
-// constant time. username is the name as the request gives it, which is
-// what the client hashed.
+// checkSecretHash verifies SECRET_HASH for a client with secrets, against
+// any of them (pool.VerifySecretHash). username is the name as the request
+// gives it, which is what the client hashed.
 func (a *app) checkSecretHash(username string, hash *string) error {
-	secret := deref(a.client.ClientSecret)
-	if secret == "" {
-		return nil
-	}
-	id := *a.client.ClientId
-	if deref(hash) == "" {
-		return errs.New(errs.NotAuthorizedException, "Client "+id+" is configured with secret but SECRET_HASH was not received")
-	}
-	got, err := base64.StdEncoding.DecodeString(*hash)
-	if err != nil || !hmac.Equal(got, secretHashMAC(secret, username, id)) {
-		return errs.New(errs.NotAuthorizedException, "Unable to verify secret hash for client "+id)
-	}
-	return nil
+	return pool.VerifySecretHash(*a.client.ClientId, a.secrets, username, deref(hash))
 }
 
 // SecretHash is Cognito's SECRET_HASH: Base64(HMAC-SHA256(client secret,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // ConfirmSignUp confirms a user with the code sent at sign-up: the user
@@ -15,7 +16,7 @@ import (
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cognitoidp.ConfirmSignUpRequest) (*cognitoidp.ConfirmSignUpResponse, error) {
 	auth := func(a *app) error { return a.checkSecretHash(*in.Username, in.SecretHash) }
 	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
-	if err := s.confirm(ctx, *in.ClientId, *in.Username, *in.ConfirmationCode, force, auth); err != nil {
+	if err := s.confirm(ctx, *in.ClientId, *in.Username, *in.ConfirmationCode, force, auth, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cognitoidp.ConfirmSignUpResponse{}, nil
@@ -26,66 +27,97 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cognitoidp.ConfirmSignU
 // The link carries no SECRET_HASH, as Cognito's own does not: the code
 // sent to the user's mailbox is the proof.
 func (s *Service) ConfirmByLink(ctx context.Context, clientID, username, code string) error {
-	return s.confirm(ctx, clientID, username, code, false, func(*app) error { return nil })
+	return s.confirm(ctx, clientID, username, code, false, func(*app) error { return nil }, nil)
 }
 
-func (s *Service) confirm(ctx context.Context, clientID, name, code string, force bool, auth func(*app) error) error {
-	var failed error
-	err := s.Store.Write(ctx, func(tx store.Tx) error {
-		failed = nil
-		a, err := s.app(ctx, tx, clientID)
+// confirm stages the confirmation from a read, runs the post confirmation
+// trigger, and commits if the user is still as read (staged.go). A wrong
+// code is counted at once.
+func (s *Service) confirm(ctx context.Context, clientID, name, code string, force bool, auth func(*app) error, metadata map[string]string) error {
+	return untilCurrent(func() error {
+		var a *app
+		var u *User
+		var rec *store.Record
+		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
+			if a, err = s.app(ctx, tx, clientID); err != nil {
+				return err
+			}
+			if err := auth(a); err != nil {
+				return err
+			}
+			u, rec, err = s.find(ctx, tx, a.pool, name)
+			switch {
+			case errors.Is(err, ErrNotFound) && a.hidesUsers():
+				return errCodeMismatch
+			case errors.Is(err, ErrNotFound):
+				return errUserClientNotFound
+			case err != nil:
+				return err
+			case u.Status != StatusUnconfirmed:
+				return errCannotConfirm(u.Status)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if err := auth(a); err != nil {
+		if err := s.codeError(u, CodeSignUp, code); err != nil {
+			if err == errCodeMismatch {
+				return s.countAttempt(ctx, a.pool, rec, CodeSignUp, code) // the attempt must be saved, and counted
+			}
 			return err
-		}
-		u, rec, err := s.find(ctx, tx, a.pool, name)
-		switch {
-		case errors.Is(err, ErrNotFound) && a.hidesUsers():
-			return errCodeMismatch
-		case errors.Is(err, ErrNotFound):
-			return errUserClientNotFound
-		case err != nil:
-			return err
-		case u.Status != StatusUnconfirmed:
-			return errCannotConfirm(u.Status)
 		}
 		c, err := s.spendCode(u, CodeSignUp, code)
-		if err == errCodeMismatch {
-			failed = err // the attempt must be saved, and counted
-			return s.Save(ctx, tx, a.pool, u, rec)
-		}
 		if err != nil {
 			return err
 		}
 		u.Status = StatusConfirmed
-		u.Modified = s.Clock.Now()
 		verifyWithCode(u, c)
-		if force {
-			if err := s.takeAliases(ctx, tx, a.rules, u); err != nil {
+		if err := s.postConfirmation(ctx, a.pool, u, trigger.PostConfirmationConfirmSignUp, clientID, metadata); err != nil {
+			return err
+		}
+		return s.Store.Write(ctx, func(tx store.Tx) error {
+			cur, err := current(ctx, tx, rec)
+			if err != nil {
 				return err
 			}
-		}
-		return mapConflict(s.Save(ctx, tx, a.pool, u, rec), a.rules, false, false)
+			u.Modified = s.Clock.Now()
+			if force {
+				if err := s.takeAliases(ctx, tx, a.rules, u); err != nil {
+					return err
+				}
+			}
+			return mapConflict(s.Save(ctx, tx, a.pool, u, cur), a.rules, false, false)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return failed
 }
 
 // AdminConfirmSignUp confirms a user without a code. Nothing becomes
 // verified: "If the user account was confirmed by the administrator …
 // there might not be a verified email or phone number" (developer guide).
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cognitoidp.AdminConfirmSignUpRequest) (*cognitoidp.AdminConfirmSignUpResponse, error) {
-	err := s.adminUpdate(ctx, *in.UserPoolId, *in.Username, func(_ *cognitoidp.UserPoolType, u *User) error {
-		if u.Status != StatusUnconfirmed {
-			return errCannotConfirm(u.Status)
+	err := untilCurrent(func() error {
+		var p *cognitoidp.UserPoolType
+		var u *User
+		var rec *store.Record
+		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
+			if p, u, rec, err = s.adminUser(ctx, tx, *in.UserPoolId, *in.Username); err != nil {
+				return err
+			}
+			if u.Status != StatusUnconfirmed {
+				return errCannotConfirm(u.Status)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		u.Status = StatusConfirmed
 		delete(u.Codes, CodeSignUp)
-		return nil
+		if err := s.postConfirmation(ctx, p, u, trigger.PostConfirmationConfirmSignUp, "", in.ClientMetadata); err != nil {
+			return err
+		}
+		return s.commitStaged(ctx, p, u, rec)
 	})
 	if err != nil {
 		return nil, err

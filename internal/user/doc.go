@@ -22,10 +22,21 @@
 // verifier sealed under the master key (passwords.go).
 //
 // Files by concern: signup.go, confirm.go, resend.go (self sign-up);
+// external.go (users of external identity providers, linked identities)
+// and providers.go (AdminLinkProviderForUser, AdminDisableProviderForUser);
 // admin*.go (administrator operations); attributes.go (schema checks) and
 // attrupdate.go, verify.go (attribute changes and their verification);
 // aliases.go, rules.go, keys.go, lookup.go (identity); recovery.go
 // (forgotten passwords); groups.go (memberships); listusers.go and
-// filter.go (search); messages.go (what is sent, and where); self*.go
-// (the operations a user drives with an access token).
+// filter.go (search); messages.go (what is sent, and where) and
+// notify.go (the one way out of every message: custom message and custom
+// sender triggers, then the Sender); presignup.go (pre sign-up and post
+// confirmation triggers); migrate.go (users brought over by the user
+// migration trigger); self*.go
+// (the operations a user drives with an access token); import.go (one
+// user of a CSV import job, for internal/userimport).
+//
+// Lambda triggers are invoked as messages are delivered: once the change
+// is staged, outside any transaction, before the commit, so a failing
+// function leaves nothing behind.
 package user

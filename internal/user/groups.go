@@ -49,6 +49,34 @@ func group(ctx context.Context, tx store.Tx, poolID, name string) (*cognitoidp.G
 	return &g, nil
 }
 
+// groupsNamed reads a pool's groups by name in one query, in the order of
+// names: a page of memberships costs one read, not one per group.
+// DeleteGroup removes a group's memberships with it, so a name without a
+// group is the same error as group's.
+func groupsNamed(ctx context.Context, tx store.Tx, poolID string, names []string) ([]cognitoidp.GroupType, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(names))
+	for i, n := range names {
+		ids[i] = poolID + "/" + n
+	}
+	recs, err := tx.GetMany(ctx, pool.KindGroup, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(names) {
+		return nil, errs.New(errs.ResourceNotFoundException, "Group not found.")
+	}
+	out := make([]cognitoidp.GroupType, len(recs))
+	for i, rec := range recs {
+		if err := json.Unmarshal(rec.Data, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // AdminAddUserToGroup makes a user a member of a group; adding a member
 // again changes nothing.
 func (s *Service) AdminAddUserToGroup(ctx context.Context, in *cognitoidp.AdminAddUserToGroupRequest) error {
@@ -115,13 +143,15 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cognitoidp.Adm
 			return err
 		}
 		out.NextToken = next
-		for _, m := range ms {
-			g, err := group(ctx, tx, u.PoolID, m.Group)
-			if err != nil {
-				return err
-			}
-			out.Groups = append(out.Groups, *g)
+		names := make([]string, len(ms))
+		for i, m := range ms {
+			names[i] = m.Group
 		}
+		gs, err := groupsNamed(ctx, tx, u.PoolID, names)
+		if err != nil {
+			return err
+		}
+		out.Groups = append(out.Groups, gs...)
 		return nil
 	})
 	if err != nil {
@@ -146,11 +176,22 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cognitoidp.ListUsers
 			return err
 		}
 		out.NextToken = next
-		for _, m := range ms {
-			u, _, err := s.Get(ctx, tx, poolID, m.Sub)
-			if errors.Is(err, ErrNotFound) {
-				continue // deleting a user deletes its memberships; never left behind
+		subs := make([]string, len(ms))
+		for i, m := range ms {
+			subs[i] = m.Sub
+		}
+		// One read for the page; a user missing (deleting a user deletes
+		// its memberships, so never left behind) or of another pool is
+		// left out, as Get would not find it.
+		recs, err := tx.GetMany(ctx, Kind, subs)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if rec.Scope != poolID {
+				continue
 			}
+			u, err := decodeUser(rec)
 			if err != nil {
 				return err
 			}

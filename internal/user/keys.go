@@ -36,11 +36,14 @@ var searchable = []string{
 // keys derives u's secondary keys from its document.
 func (r rules) keys(u *User) []store.Key {
 	ks := []store.Key{{Name: keyUsername, Value: uniqueValue(r.fold("username", u.Username)), Unique: true}}
+	// A federated user's email or phone number is no sign-in name: it
+	// may be a native user's too (external.go).
 	for _, attr := range r.signInAttrs() {
-		if v, ok := r.signInName(u, attr); ok {
+		if v, ok := r.signInName(u, attr); ok && u.Status != StatusExternalProvider {
 			ks = append(ks, store.Key{Name: aliasKeyPrefix + attr, Value: uniqueValue(r.fold(attr, v)), Unique: true})
 		}
 	}
+	ks = append(ks, identityKeys(u)...)
 	for _, attr := range searchable {
 		if v := r.searchValue(u, attr); v != "" {
 			ks = append(ks, store.Key{Name: filterKeyPrefix + attr, Value: indexValue(v)})

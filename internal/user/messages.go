@@ -51,22 +51,6 @@ func firstRune(s string) string {
 	return s[:n]
 }
 
-// compose renders the pool's template for kind into a message to c; v
-// holds the code or temporary password the message carries.
-func (s *Service) compose(p *cognitoidp.UserPoolType, kind message.Kind, c contact, u *User, v message.Values) message.Message {
-	content := message.TemplateFor(p, kind, c.channel).Render(c.channel, v)
-	from, replyTo := message.Addresses(p)
-	m := message.Message{
-		Kind: kind, Channel: c.channel, To: c.to,
-		Subject: content.Subject, Body: content.Body, HTMLBody: content.HTMLBody,
-		PoolID: u.PoolID, Username: u.Username, Code: v.Code,
-	}
-	if c.channel == message.ChannelEmail {
-		m.From, m.ReplyTo = from, replyTo
-	}
-	return m
-}
-
 // confirmLink is the target of a CONFIRM_WITH_LINK email: cirro's own
 // /confirmUser endpoint, with the query Cognito's links carry.
 func (s *Service) confirmLink(clientID, username, code string) string {

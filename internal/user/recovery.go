@@ -11,6 +11,7 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // recoveryContact is where a password-reset code goes. With an
@@ -63,7 +64,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cognitoidp.ForgotPassw
 		var a *app
 		var u *User
 		var rec *store.Record
-		var msg message.Message
+		var msg Notice
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if a, err = s.app(ctx, tx, *in.ClientId); err != nil {
 				return err
@@ -80,6 +81,8 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cognitoidp.ForgotPassw
 			}
 			u, rec, err = s.find(ctx, tx, a.pool, *in.Username)
 			switch {
+			case errors.Is(err, ErrNotFound) && s.hook(a.pool, trigger.PointUserMigration):
+				return errMigrate
 			case errors.Is(err, ErrNotFound):
 				return hide(errUserClientNotFound)
 			case err != nil:
@@ -94,10 +97,15 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cognitoidp.ForgotPassw
 				return hide(errNoRecovery)
 			}
 			code := s.issueCode(u, CodeForgotPassword, c.attr, c.to, forgotCodeTTL)
-			msg = s.compose(a.pool, message.KindForgotPassword, c, u, message.Values{Code: code, Username: u.Username})
+			msg = s.compose(a.pool, message.KindForgotPassword, c, u, message.Values{Code: code, Username: u.Username},
+				origin{trigger.SenderForgotPassword, *in.ClientId, in.ClientMetadata})
 			out = c.details()
 			return nil
 		})
+		if errors.Is(err, errMigrate) {
+			out, err = s.forgotMigrated(ctx, a, in)
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -117,6 +125,10 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cognitoidp.ForgotPassw
 
 // errSimulated ends an operation that answers with a simulated result.
 var errSimulated = errors.New("user: simulated answer")
+
+// errMigrate ends the read of an operation that must first ask the user
+// migration function about a name the pool does not know.
+var errMigrate = errors.New("user: unknown, to migrate")
 
 // commitStaged saves u, staged from rec, if rec is still current.
 func (s *Service) commitStaged(ctx context.Context, p *cognitoidp.UserPoolType, u *User, rec *store.Record) error {
@@ -180,6 +192,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cognitoidp.Conf
 		change.Apply(u, false, s.Clock.Now())
 		u.Status = StatusConfirmed
 		u.Lockout = Lockout{}
+		if err := s.postConfirmation(ctx, a.pool, u, trigger.PostConfirmationConfirmForgotPassword, *in.ClientId, in.ClientMetadata); err != nil {
+			return err
+		}
 		return s.commitStaged(ctx, a.pool, u, rec)
 	})
 	if err != nil {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/cirrohq/cirro/internal/message"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // ResendConfirmationCode sends an unconfirmed user a new sign-up code,
@@ -19,7 +19,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cognitoidp.Res
 		var a *app
 		var u *User
 		var rec *store.Record
-		var msg message.Message
+		var msg Notice
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if a, err = s.app(ctx, tx, *in.ClientId); err != nil {
 				return err
@@ -45,7 +45,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cognitoidp.Res
 			if !ok {
 				return errNoAutoVerify
 			}
-			msg = s.verificationMessage(a, u, c)
+			msg = s.verificationMessage(a, u, c, origin{trigger.SenderResendCode, *in.ClientId, in.ClientMetadata})
 			out = c.details()
 			return nil
 		})

@@ -151,7 +151,7 @@ func TestSecretHash(t *testing.T) {
 	if got := SecretHash("secret", "alice", "client"); got != want {
 		t.Fatalf("SecretHash = %s, want %s", got, want)
 	}
-	a := &app{client: &cognitoidp.UserPoolClientType{ClientId: ptr("client"), ClientSecret: ptr("secret")}}
+	a := &app{client: &cognitoidp.UserPoolClientType{ClientId: ptr("client"), ClientSecret: ptr("secret")}, secrets: []string{"other", "secret"}}
 	if err := a.checkSecretHash("alice", &want); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,10 @@ type SelfService struct {
 	// stolen access token is no way around the lockout. Without one,
 	// ChangePassword applies the same rule as sign-in (DefaultGuard).
 	Guard PasswordGuard
+	// Refresher, when set, prepares GetTokensFromRefreshToken's renewal
+	// as sign-in's refresh does (internal/auth: the token hooks, so the
+	// pre token generation trigger); without one, Service.Renew.
+	Refresher func(ctx context.Context, clientID string, clientMetadata map[string]string) (func(context.Context, *token.Grant) (*token.Renewal, error), error)
 }
 
 // PasswordGuard decides when a user may try a password. internal/auth owns

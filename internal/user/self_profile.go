@@ -36,7 +36,7 @@ func (s *SelfService) UpdateUserAttributes(ctx context.Context, in *cognitoidp.U
 	if err != nil {
 		return nil, err
 	}
-	details, err := s.Users.UpdateAttributes(ctx, si.claims.PoolID, si.claims.Sub, si.client, in.UserAttributes)
+	details, err := s.Users.UpdateAttributesFor(ctx, si.claims.PoolID, si.claims.Sub, si.client, in.UserAttributes, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *SelfService) GetUserAttributeVerificationCode(ctx context.Context, in *
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.Users.SendAttributeCode(ctx, si.claims.PoolID, si.claims.Sub, *in.AttributeName)
+	d, err := s.Users.SendAttributeCode(ctx, si.claims.PoolID, si.claims.Sub, *in.AttributeName, deref(si.client.ClientId), in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}

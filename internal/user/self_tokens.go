@@ -84,11 +84,18 @@ func (s *SelfService) RevokeToken(ctx context.Context, in *cognitoidp.RevokeToke
 // tokens, a new refresh token; the presented one then stays usable for
 // the client's grace period only (token.Refresh).
 func (s *SelfService) GetTokensFromRefreshToken(ctx context.Context, in *cognitoidp.GetTokensFromRefreshTokenRequest) (*cognitoidp.GetTokensFromRefreshTokenResponse, error) {
-	if _, err := s.client(ctx, *in.ClientId, in.ClientSecret, errs.NotAuthorizedException); err != nil {
+	_, err := s.client(ctx, *in.ClientId, in.ClientSecret, errs.NotAuthorizedException)
+	if err != nil {
 		return nil, err
 	}
+	prepare := s.Users.Renew
+	if s.Refresher != nil {
+		if prepare, err = s.Refresher(ctx, *in.ClientId, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	toks, err := s.Tokens.Refresh(ctx, token.RefreshRequest{
-		Token: *in.RefreshToken, ClientID: *in.ClientId, DeviceKey: deref(in.DeviceKey), Prepare: s.Users.Renew,
+		Token: *in.RefreshToken, ClientID: *in.ClientId, DeviceKey: deref(in.DeviceKey), Prepare: prepare,
 	})
 	if err != nil {
 		return nil, err
@@ -158,21 +165,25 @@ func (s *Service) Subject(ctx context.Context, tx store.Tx, u *User) (*token.Sub
 		return nil, err
 	}
 	out := &token.Subject{Sub: u.Sub, Username: u.Username, Attributes: maps.Clone(u.Attributes)}
-	for _, rec := range recs {
+	names := make([]string, len(recs))
+	for i, rec := range recs {
 		var m membership
 		if err := json.Unmarshal(rec.Data, &m); err != nil {
 			return nil, err
 		}
-		g, err := group(ctx, tx, u.PoolID, m.Group)
-		if err != nil {
-			return nil, err
-		}
+		names[i] = m.Group
+	}
+	gs, err := groupsNamed(ctx, tx, u.PoolID, names)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
 		out.Groups = append(out.Groups, token.Group{Name: deref(g.GroupName), Precedence: g.Precedence, RoleArn: deref(g.RoleArn)})
 	}
 	for _, id := range u.Identities {
 		out.Identities = append(out.Identities, token.Identity{
 			UserID: id.UserID, ProviderName: id.ProviderName, ProviderType: id.ProviderType,
-			Primary: id.Primary, DateCreated: id.Created,
+			Issuer: id.Issuer, Primary: id.Primary, DateCreated: id.Created,
 		})
 	}
 	return out, nil

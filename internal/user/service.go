@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/message"
@@ -11,6 +12,7 @@ import (
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // Service is the user directory.
@@ -20,6 +22,11 @@ type Service struct {
 	Keys     *secrets.Keyring
 	Pools    *pool.Service
 	Messages message.Sender
+	// Triggers invokes the pool's Lambda triggers: pre sign-up, post
+	// confirmation, user migration, custom message and custom senders.
+	// Without it, pools' LambdaConfig is ignored (tests of the directory
+	// alone).
+	Triggers *trigger.Service
 	// PublicURL is cirro's base URL, for confirmation links.
 	PublicURL string
 	// Hashing are the argon2id settings of new password hashes; the zero
@@ -30,6 +37,9 @@ type Service struct {
 	// records other packages keep about it (devices, refresh tokens …),
 	// so that nothing outlives its user.
 	OnDelete []func(ctx context.Context, tx store.Tx, poolID, sub string) error
+	// OnDisable runs inside the transaction that disables a user
+	// (AdminDisableUser revokes the user's tokens as it deactivates them).
+	OnDisable []func(ctx context.Context, tx store.Tx, poolID, sub string, now time.Time) error
 
 	hasherOnce sync.Once
 	hasher     *password.Hasher

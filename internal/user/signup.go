@@ -9,6 +9,7 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // errPasswordMissing is the model-validation answer Cognito gave when
@@ -22,7 +23,9 @@ type newUser struct {
 	rules    rules
 	user     *User
 	password string
-	msgs     []message.Message
+	// app is the app client of a sign-up.
+	app  *app
+	msgs []Notice
 	// delivery is the CodeDeliveryDetails of a verification code.
 	delivery *cognitoidp.CodeDeliveryDetailsType
 }
@@ -38,6 +41,14 @@ func (s *Service) SignUp(ctx context.Context, in *cognitoidp.SignUpRequest) (*co
 	})
 	if err != nil {
 		return nil, err
+	}
+	if err := s.preSignUp(ctx, nu, trigger.PreSignUpSignUp, *in.ClientId, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
+	// A user the pre sign-up function confirmed needs no code.
+	if c, ok := verificationContact(nu.rules, nu.user); ok && nu.user.Status == StatusUnconfirmed {
+		nu.msgs = append(nu.msgs, s.verificationMessage(nu.app, nu.user, c, origin{trigger.SenderSignUp, *in.ClientId, in.ClientMetadata}))
+		nu.delivery = c.details()
 	}
 	if err := s.create(ctx, nu, false, false); err != nil {
 		return nil, err
@@ -88,12 +99,7 @@ func (s *Service) planSignUp(ctx context.Context, tx store.Tx, in *cognitoidp.Si
 	if err := s.checkFree(ctx, tx, a.rules, u, false, false); err != nil {
 		return nil, err
 	}
-	nu := &newUser{pool: a.pool, rules: a.rules, user: u, password: pw}
-	if c, ok := verificationContact(a.rules, u); ok {
-		nu.msgs = append(nu.msgs, s.verificationMessage(a, u, c))
-		nu.delivery = c.details()
-	}
-	return nu, nil
+	return &newUser{pool: a.pool, rules: a.rules, app: a, user: u, password: pw}, nil
 }
 
 // blankUser is a new user of pool p with a fresh sub and the non-empty
@@ -115,13 +121,13 @@ func (s *Service) blankUser(p *cognitoidp.UserPoolType, status string, attrs map
 // verificationMessage gives u a sign-up code and renders the message that
 // carries it to c: by link when the pool confirms email addresses with a
 // link (VerificationMessageTemplate.DefaultEmailOption CONFIRM_WITH_LINK).
-func (s *Service) verificationMessage(a *app, u *User, c contact) message.Message {
+func (s *Service) verificationMessage(a *app, u *User, c contact, o origin) Notice {
 	code := s.issueCode(u, CodeSignUp, c.attr, c.to, signUpCodeTTL)
 	v := message.Values{Code: code, Username: u.Username}
 	if c.channel == message.ChannelEmail {
 		v.LinkURL = s.confirmLink(*a.client.ClientId, u.Username, code)
 	}
-	return s.compose(a.pool, message.KindVerification, c, u, v)
+	return s.compose(a.pool, message.KindVerification, c, u, v, o)
 }
 
 // create hashes the new user's password, delivers its messages and only

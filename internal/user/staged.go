@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cirrohq/cirro/internal/errs"
-	"github.com/cirrohq/cirro/internal/message"
 	"github.com/cirrohq/cirro/internal/store"
 )
 
@@ -66,15 +65,4 @@ func current(ctx context.Context, tx store.Tx, staged *store.Record) (*store.Rec
 		return nil, errStale
 	}
 	return rec, nil
-}
-
-// deliver sends msgs, in order, and maps a failure to Cognito's
-// CodeDeliveryFailureException.
-func (s *Service) deliver(ctx context.Context, msgs ...message.Message) error {
-	for _, m := range msgs {
-		if err := s.Messages.Send(ctx, m); err != nil {
-			return message.DeliveryFailed(err)
-		}
-	}
-	return nil
 }

@@ -118,6 +118,14 @@ type Identity struct {
 	UserID       string    `json:"user_id"`
 	Primary      bool      `json:"primary,omitempty"`
 	Created      time.Time `json:"created"`
+	// Issuer is the provider's issuer (OIDC) or entity id (SAML); empty
+	// for social providers, whose identities show it as null.
+	Issuer string `json:"issuer,omitempty"`
+	// AttrName and AttrValue are set for a link made by a mapped pool
+	// attribute (AdminLinkProviderForUser) until the identity first signs
+	// in; a link by the provider's subject has UserID instead.
+	AttrName  string `json:"attr_name,omitempty"`
+	AttrValue string `json:"attr_value,omitempty"`
 }
 
 // Attr returns an attribute value.

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/cirrohq/cirro/internal/message"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/trigger"
 )
 
 // The domain halves of the access-token operations that verify an email
@@ -16,7 +16,8 @@ import (
 
 // SendAttributeCode sends the user sub a code verifying attr: its value,
 // or the value waiting to replace it (AttributesRequireVerificationBeforeUpdate).
-func (s *Service) SendAttributeCode(ctx context.Context, poolID, sub, attr string) (*cognitoidp.CodeDeliveryDetailsType, error) {
+// clientID and metadata are the request's, for the triggers.
+func (s *Service) SendAttributeCode(ctx context.Context, poolID, sub, attr, clientID string, metadata map[string]string) (*cognitoidp.CodeDeliveryDetailsType, error) {
 	if !slices.Contains(contactAttrs, attr) {
 		return nil, invalid("Only email and phone_number can be verified.")
 	}
@@ -25,7 +26,7 @@ func (s *Service) SendAttributeCode(ctx context.Context, poolID, sub, attr strin
 		var p *cognitoidp.UserPoolType
 		var u *User
 		var rec *store.Record
-		var msg message.Message
+		var msg Notice
 		err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
 			if p, _, err = s.Pools.Pool(ctx, tx, poolID); err != nil {
 				return err
@@ -43,7 +44,7 @@ func (s *Service) SendAttributeCode(ctx context.Context, poolID, sub, attr strin
 				return invalid("The user has no " + attr + " to verify.")
 			}
 			c := contactOf(attr, to)
-			msg, out = s.attributeCodeMessage(p, u, c), c.details()
+			msg, out = s.attributeCodeMessage(p, u, c, origin{trigger.SenderVerifyUserAttribute, clientID, metadata}), c.details()
 			return nil
 		})
 		if err != nil {

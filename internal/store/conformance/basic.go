@@ -20,6 +20,57 @@ var basicTests = []test{
 	{"LargeData", testLargeData},
 	{"EmptyData", testEmptyData},
 	{"RejectsUnstorable", testRejectsUnstorable},
+	{"GetMany", testGetMany},
+}
+
+// GetMany returns the records of one kind found among the ids, in the
+// order asked, each once; in a write transaction it sees the
+// transaction's own writes.
+func testGetMany(t *testing.T, s store.Store) {
+	insert(t, s,
+		&store.Record{Kind: "user", ID: "u1", Scope: "p", Data: []byte("1")},
+		&store.Record{Kind: "user", ID: "u2", Scope: "q", Data: []byte("2")},
+		&store.Record{Kind: "user", ID: "u3", Scope: "p", Data: []byte("3"), Expires: time.Unix(1700000000, 5)},
+		&store.Record{Kind: "group", ID: "g1", Scope: "p", Data: []byte("g")})
+	ids := func(recs []*store.Record) string {
+		var out []string
+		for _, r := range recs {
+			out = append(out, r.ID+"="+string(r.Data))
+		}
+		return fmt.Sprint(out)
+	}
+	mustRead(t, s, func(ctx context.Context, tx store.Tx) error {
+		recs, err := tx.GetMany(ctx, "user", []string{"u3", "nobody", "g1", "u1", "u3", "bad\x00id"})
+		if err != nil {
+			return err
+		}
+		if got := ids(recs); got != "[u3=3 u1=1]" {
+			t.Errorf("GetMany = %s, want [u3=3 u1=1]", got)
+		}
+		if len(recs) == 2 && (recs[0].Version != 1 || recs[0].Scope != "p" || !recs[0].Expires.Equal(time.Unix(1700000000, 5))) {
+			t.Errorf("GetMany u3 = %+v", recs[0])
+		}
+		if recs, err := tx.GetMany(ctx, "user", nil); err != nil || len(recs) != 0 {
+			t.Errorf("GetMany of no ids = %v, %v", recs, err)
+		}
+		return nil
+	})
+	mustWrite(t, s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.Insert(ctx, &store.Record{Kind: "user", ID: "u4", Scope: "p", Data: []byte("4")}); err != nil {
+			return err
+		}
+		if err := tx.Delete(ctx, "user", "u1"); err != nil {
+			return err
+		}
+		recs, err := tx.GetMany(ctx, "user", []string{"u1", "u2", "u4"})
+		if err != nil {
+			return err
+		}
+		if got := ids(recs); got != "[u2=2 u4=4]" {
+			t.Errorf("GetMany in a write = %s, want [u2=2 u4=4]", got)
+		}
+		return nil
+	})
 }
 
 func testCRUD(t *testing.T, s store.Store) {

@@ -56,6 +56,27 @@ func (t *pgTx) Lookup(ctx context.Context, kind, scope, name, value string) (*st
 	return t.queryOne(ctx, "lookup", query, args...)
 }
 
+func (t *pgTx) GetMany(ctx context.Context, kind string, ids []string) ([]*store.Record, error) {
+	var ok []string
+	for _, id := range ids {
+		if sqlbase.Storable(id) {
+			ok = append(ok, id)
+		}
+	}
+	if len(ok) == 0 || !sqlbase.Storable(kind) {
+		return nil, nil
+	}
+	rows, err := t.tx.Query(ctx, "SELECT "+sqlbase.Columns+" FROM records r WHERE r.kind = $1 AND r.id = ANY($2)", kind, ok)
+	if err != nil {
+		return nil, mapErr("get many", err)
+	}
+	recs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*store.Record, error) { return scanRecord(row) })
+	if err != nil {
+		return nil, mapErr("get many", err)
+	}
+	return sqlbase.InOrder(ok, recs), nil
+}
+
 func (t *pgTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {
 	query, args, err := sqlbase.ListSQL(q, sqlbase.Dollar, false)
 	if err != nil {

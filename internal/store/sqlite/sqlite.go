@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/semaphore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/cirrohq/cirro/internal/store"
@@ -39,8 +40,13 @@ type Store struct {
 	// writeTurn is the in-process writer queue, a channel rather than a
 	// mutex so that waiting for it respects the context.
 	writeTurn chan struct{}
-	// readStmts keeps the readers' statements prepared (stmtcache.go).
-	readStmts *stmtCache
+	// turns, for an in-memory database only, lets Reads and Writes take
+	// turns in process (see OpenMemory); nil for a file.
+	turns     *semaphore.Weighted
+	readSlots int64 // the weight of a Write turn: every Read's
+	// readStmts and writeStmts keep the readers' and the writer's
+	// statements prepared (stmtcache.go).
+	readStmts, writeStmts *stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -70,8 +76,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // OpenMemory opens a new, private, empty in-memory database. It is shared
 // by the Store's connections (SQLite's memdb VFS, named uniquely) and
 // disappears on Close. It has no WAL: a Read cannot start while a Write
-// transaction is open and a commit waits for Reads in progress, which
-// busy_timeout absorbs. That is fine for tests and development, its uses.
+// transaction is open and a commit waits for Reads in progress. SQLite
+// would absorb that with busy_timeout, whose first retry sleeps a whole
+// millisecond; since only this Store's connections use the database,
+// Reads and Writes take turns on an in-process lock instead (several
+// Reads at once, or one Write), and meet SQLite's lock only if a turn is
+// not had within busy_timeout. That is fine for tests and development,
+// its uses.
 func OpenMemory(ctx context.Context) (*Store, error) {
 	// A memdb name starting with '/' is shared by the process's
 	// connections; the UUID keeps Stores apart.
@@ -120,6 +131,7 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
+	s.writeStmts = newStmtCache(s.writer)
 
 	// Readers never write; query_only makes an accidental write inside
 	// Read fail instead of racing the single writer.
@@ -127,6 +139,10 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
+	if params.Get("vfs") == "memdb" {
+		s.turns = semaphore.NewWeighted(int64(n))
+		s.readSlots = int64(n)
+	}
 	s.readers.SetMaxOpenConns(n)
 	s.readers.SetMaxIdleConns(n)
 	s.readStmts = newStmtCache(s.readers)
@@ -148,9 +164,29 @@ func (s *Store) lockWriter(ctx context.Context) error {
 
 func (s *Store) unlockWriter() { <-s.writeTurn }
 
+// takeTurn waits for a turn of weight n (1 for a Read, readSlots for a
+// Write) and returns its release. Past busy_timeout it gives up and lets
+// SQLite's own lock decide, as without turns; a Read nested in a Write
+// then fails as it always did instead of waiting forever.
+func (s *Store) takeTurn(ctx context.Context, n int64) func() {
+	if s.turns == nil {
+		return func() {}
+	}
+	if s.turns.TryAcquire(n) {
+		return func() { s.turns.Release(n) }
+	}
+	wait, cancel := context.WithTimeout(ctx, busyTimeout)
+	defer cancel()
+	if s.turns.Acquire(wait, n) != nil {
+		return func() {}
+	}
+	return func() { s.turns.Release(n) }
+}
+
 // Read runs fn in a read-only transaction; in WAL mode it sees the
 // snapshot of its first read.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
+	defer s.takeTurn(ctx, 1)()
 	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin read: %w", err)
@@ -165,7 +201,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(store.Tx) error) error {
-	return s.withWriteTx(ctx, func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx}) })
+	return s.withWriteTx(ctx, func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx, stmts: s.writeStmts}) })
 }
 
 // withWriteTx runs fn in a BEGIN IMMEDIATE transaction on the writer,
@@ -176,6 +212,7 @@ func (s *Store) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	defer s.unlockWriter()
+	defer s.takeTurn(ctx, s.readSlots)()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -266,8 +303,10 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // Close closes the connections; an in-memory database is discarded.
 func (s *Store) Close() error {
 	var errs []error
-	s.readStmts.waitIdle(busyTimeout)
-	s.readStmts.close()
+	for _, c := range []*stmtCache{s.readStmts, s.writeStmts} {
+		c.waitIdle(busyTimeout)
+		c.close()
+	}
 	if s.readers != nil {
 		errs = append(errs, s.readers.Close())
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -33,6 +34,17 @@ func (t *sqlTx) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// exec runs a statement, prepared when the cache has it ready. Write
+// statements are cached too: the writer's one connection runs the same
+// few INSERT, UPDATE, DELETE and SAVEPOINT statements over and over, and
+// compiling each anew was most of the cost of a small write.
+func (t *sqlTx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
 }
 
 type scanner interface{ Scan(...any) error }
@@ -69,26 +81,51 @@ func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*s
 	return t.queryOne(ctx, query, args...)
 }
 
+// getManySQL passes the ids as one JSON array, so that every GetMany is
+// the same statement (prepared once) whatever the number of ids; SQLite
+// reads each id from the primary key.
+const getManySQL = "SELECT " + sqlbase.Columns + " FROM records r WHERE r.kind = ? AND r.id IN (SELECT value FROM json_each(?))"
+
+func (t *sqlTx) GetMany(ctx context.Context, kind string, ids []string) ([]*store.Record, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := t.records(ctx, "get many", getManySQL, kind, string(list))
+	if err != nil {
+		return nil, err
+	}
+	return sqlbase.InOrder(ids, recs), nil
+}
+
 func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {
 	query, args, err := sqlbase.ListSQL(q, sqlbase.Question, false)
 	if err != nil {
 		return nil, err
 	}
+	return t.records(ctx, "list", query, args...)
+}
+
+// records runs a query selecting sqlbase.Columns and scans every row.
+func (t *sqlTx) records(ctx context.Context, op, query string, args ...any) ([]*store.Record, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list: %w", err)
+		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	defer rows.Close()
 	var out []*store.Record
 	for rows.Next() {
 		rec, err := scanRecord(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: list: %w", err)
+			return nil, fmt.Errorf("sqlite: %s: %w", op, err)
 		}
 		out = append(out, rec)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list: %w", err)
+		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	return out, nil
 }
@@ -110,7 +147,7 @@ func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
 		return err
 	}
 	err := t.atomically(ctx, func() error {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
+		_, err := t.exec(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
 			VALUES (?, ?, ?, ?, 1, ?)`, rec.Kind, rec.ID, rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires))
 		if isUniqueViolation(err) {
 			return fmt.Errorf("%w: %s/%s", store.ErrExists, rec.Kind, rec.ID)
@@ -131,7 +168,7 @@ func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
 		return err
 	}
 	err := t.atomically(ctx, func() error {
-		res, err := t.tx.ExecContext(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
+		res, err := t.exec(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
 			WHERE kind = ? AND id = ? AND version = ?`,
 			rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires), rec.Kind, rec.ID, rec.Version)
 		if err != nil {
@@ -140,7 +177,7 @@ func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return t.whyNotUpdated(ctx, rec, err)
 		}
-		if _, err := t.tx.ExecContext(ctx, "DELETE FROM record_keys WHERE kind = ? AND id = ?", rec.Kind, rec.ID); err != nil {
+		if _, err := t.exec(ctx, "DELETE FROM record_keys WHERE kind = ? AND id = ?", rec.Kind, rec.ID); err != nil {
 			return fmt.Errorf("sqlite: update: %w", err)
 		}
 		return t.insertKeys(ctx, rec)
@@ -157,7 +194,7 @@ func (t *sqlTx) whyNotUpdated(ctx context.Context, rec *store.Record, err error)
 		return fmt.Errorf("sqlite: update: %w", err)
 	}
 	var stored int64
-	err = t.tx.QueryRowContext(ctx, "SELECT version FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID).Scan(&stored)
+	err = t.queryRow(ctx, "SELECT version FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, rec.Kind, rec.ID)
@@ -171,7 +208,7 @@ func (t *sqlTx) whyNotUpdated(ctx context.Context, rec *store.Record, err error)
 // violation names the key that caused it.
 func (t *sqlTx) insertKeys(ctx context.Context, rec *store.Record) error {
 	for _, k := range sqlbase.Keys(rec) {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO record_keys (kind, scope, name, value, id, uniq)
+		_, err := t.exec(ctx, `INSERT INTO record_keys (kind, scope, name, value, id, uniq)
 			VALUES (?, ?, ?, ?, ?, ?)`, rec.Kind, rec.Scope, k.Name, k.Value, rec.ID, k.Unique)
 		if isUniqueViolation(err) {
 			return &store.KeyConflict{Kind: rec.Kind, Scope: rec.Scope, Name: k.Name, Value: k.Value}
@@ -188,27 +225,27 @@ func (t *sqlTx) insertKeys(ctx context.Context, rec *store.Record) error {
 // Insert whose key clashed would leave its record row behind in a
 // transaction the domain may still commit.
 func (t *sqlTx) atomically(ctx context.Context, fn func() error) error {
-	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT cirro_record"); err != nil {
+	if _, err := t.exec(ctx, "SAVEPOINT cirro_record"); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	if err := fn(); err != nil {
 		// Undo even if ctx is done: the transaction may still be
 		// committed by a caller that ignores this error.
 		bg := context.WithoutCancel(ctx)
-		if _, rbErr := t.tx.ExecContext(bg, "ROLLBACK TO cirro_record"); rbErr != nil {
+		if _, rbErr := t.exec(bg, "ROLLBACK TO cirro_record"); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("sqlite: undo failed: %w", rbErr))
 		}
-		t.tx.ExecContext(bg, "RELEASE cirro_record")
+		t.exec(bg, "RELEASE cirro_record")
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, "RELEASE cirro_record"); err != nil {
+	if _, err := t.exec(ctx, "RELEASE cirro_record"); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
 }
 
 func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
-	res, err := t.tx.ExecContext(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
+	res, err := t.exec(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete: %w", err)
 	}
@@ -221,7 +258,7 @@ func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
 }
 
 func (t *sqlTx) DeleteScope(ctx context.Context, scope string) (int, error) {
-	res, err := t.tx.ExecContext(ctx, "DELETE FROM records WHERE scope = ?", scope)
+	res, err := t.exec(ctx, "DELETE FROM records WHERE scope = ?", scope)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
 	}

@@ -2,8 +2,6 @@ package authhook
 
 import (
 	"context"
-	"crypto/hmac"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -69,7 +67,7 @@ func (h *Hooks) startCustom(ctx context.Context, r *auth.Request) (*auth.Outcome
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSecretHash(r, name); err != nil {
+	if err := r.CheckSecretHash(name); err != nil {
 		return nil, err
 	}
 	if !trigger.Configured(r.Pool, trigger.PointDefineAuthChallenge) {
@@ -264,26 +262,6 @@ func refuse(u *user.User) error {
 }
 
 var errSession = errs.New(errs.NotAuthorizedException, "Invalid session for the user.")
-
-// checkSecretHash verifies SECRET_HASH for a client with a secret, as
-// internal/auth does for its own flows: Base64(HMAC-SHA256(secret,
-// username + client id)), compared in constant time.
-func checkSecretHash(r *auth.Request, username string) error {
-	secret, id := deref(r.Client.ClientSecret), deref(r.Client.ClientId)
-	if secret == "" {
-		return nil
-	}
-	got := r.Param("SECRET_HASH")
-	if got == "" {
-		return errs.New(errs.NotAuthorizedException, "Client "+id+" is configured with secret but SECRET_HASH was not received")
-	}
-	raw, err := base64.StdEncoding.DecodeString(got)
-	want, _ := base64.StdEncoding.DecodeString(user.SecretHash(secret, username, id))
-	if err != nil || !hmac.Equal(raw, want) {
-		return errs.New(errs.NotAuthorizedException, "Unable to verify secret hash for client "+id)
-	}
-	return nil
-}
 
 func deref(s *string) string {
 	if s == nil {

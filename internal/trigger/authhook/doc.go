@@ -4,11 +4,11 @@
 //   - a TokenHook runs post authentication (after the last challenge,
 //     before tokens) and pre token generation (its changes go into the
 //     tokens, for sign-in and REFRESH_TOKEN_AUTH alike);
+//   - a PasswordHook runs pre authentication in the password flows
+//     (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH) and
+//     user migration for a name nobody has in those that carry the
+//     password (password.go; the user is created by user.Service.Migrate);
 //   - a FlowSpec for CUSTOM_AUTH and a ChallengeSpec for CUSTOM_CHALLENGE
 //     run pre authentication and the define / create / verify auth
 //     challenge triggers (customauth.go).
-//
-// Triggers that need a call inside a flow's own steps (pre authentication
-// and user migration for USER_PASSWORD_AUTH and USER_SRP_AUTH) have no
-// hook there; internal/trigger's documentation lists where they go.
 package authhook

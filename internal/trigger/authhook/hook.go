@@ -19,13 +19,15 @@ type Hooks struct {
 	Store    store.Store
 }
 
-// Register adds the token hook to a, and with customAuth the CUSTOM_AUTH
-// flow and the CUSTOM_CHALLENGE challenge.
-func Register(a *auth.Service, h *Hooks, customAuth bool) {
+// Register adds the hooks to a: the token hook, the password hook, and
+// the CUSTOM_AUTH flow with its CUSTOM_CHALLENGE challenge. CUSTOM_AUTH
+// is always served, as by Cognito, which answers a pool without the
+// define auth challenge trigger "Custom auth lambda trigger is not
+// configured for the user pool." (trigger.ErrCustomAuthNotConfigured).
+func Register(a *auth.Service, h *Hooks) {
 	a.AddTokenHook(h)
-	if customAuth {
-		h.registerCustomAuth(a)
-	}
+	a.AddPasswordHook(h)
+	h.registerCustomAuth(a)
 }
 
 // BeforeIssue runs post authentication (not for a refresh, which
@@ -83,6 +85,8 @@ func tokenSource(step string) string {
 		return trigger.TokenGenerationNewPasswordChallenge
 	case cognitoidp.ChallengeNameTypeDeviceSrpAuth, cognitoidp.ChallengeNameTypeDevicePasswordVerifier:
 		return trigger.TokenGenerationAuthenticateDevice
+	case auth.HostedFlow:
+		return trigger.TokenGenerationHostedAuth
 	}
 	return trigger.TokenGenerationAuthentication
 }

@@ -11,6 +11,23 @@ import (
 // Columns is the select list every record read scans, in this order.
 const Columns = "r.kind, r.id, r.scope, r.data, r.version, r.expires_unix_ns"
 
+// InOrder returns recs in the order of ids (GetMany), leaving out ids with
+// no record and repeated ids after their first.
+func InOrder(ids []string, recs []*store.Record) []*store.Record {
+	byID := make(map[string]*store.Record, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	out := make([]*store.Record, 0, len(recs))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+			delete(byID, id)
+		}
+	}
+	return out
+}
+
 // Placeholder renders the n-th (1-based) bind parameter of a dialect.
 type Placeholder func(n int) string
 
