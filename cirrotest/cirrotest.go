@@ -162,7 +162,7 @@ func (s *Server) AWSConfig() aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, ""),
 		BaseEndpoint:     aws.String(s.URL),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 60 * time.Second, Transport: bufferedBodies{s.transport}},
+		HTTPClient:       &http.Client{Timeout: 60 * time.Second, Transport: BufferedBodies(s.transport)},
 	}
 }
 
@@ -179,13 +179,17 @@ func (s *Server) Identity(opts ...func(*cognitoidentity.Options)) *cognitoidenti
 // Internal exposes the assembled server to cirro's own tests.
 func (s *Server) Internal() *server.Server { return s.srv }
 
-// bufferedBodies hands the transport a private copy of each request body.
+// BufferedBodies wraps base so that it gets a private copy of each request
+// body: use it for SDK clients of any cirro a test starts itself (a child
+// process, a server on a file database).
 // The SDK closes its request body stream as soon as the response arrives;
 // against a server as fast as an in-process cirro that can happen while
 // the transport is still making its final end-of-body read, which then
 // fails and tears down the connection under the response being read
 // ("use of closed network connection"). A private copy cannot be closed
 // from outside.
+func BufferedBodies(base http.RoundTripper) http.RoundTripper { return bufferedBodies{base} }
+
 type bufferedBodies struct{ base http.RoundTripper }
 
 func (b bufferedBodies) RoundTrip(req *http.Request) (*http.Response, error) {

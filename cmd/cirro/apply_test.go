@@ -52,7 +52,9 @@ func exportCmd(ctx context.Context, args []string, out *bytes.Buffer) error {
 
 // exportWarnings is exportCmd that keeps standard error in *stderr.
 func exportWarnings(stderr *bytes.Buffer) func(context.Context, []string, *bytes.Buffer) error {
-	return func(ctx context.Context, args []string, out *bytes.Buffer) error { return runExport(ctx, args, out, stderr) }
+	return func(ctx context.Context, args []string, out *bytes.Buffer) error {
+		return runExport(ctx, args, out, stderr)
+	}
 }
 
 // TestApplyCommand drives a server with access keys through `cirro

@@ -7,6 +7,7 @@ import (
 	"github.com/cirrohq/cirro/internal/mfa"
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/passkey"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/token"
 	"github.com/cirrohq/cirro/internal/trigger"
@@ -23,6 +24,8 @@ type API struct {
 	// MFA and Devices are the second factors and device tracking.
 	MFA     *mfa.Service
 	Devices *device.Service
+	// Passkeys are WebAuthn registration and sign-in.
+	Passkeys *passkey.Service
 	// IdentityPools serves cognito-identity.
 	IdentityPools *identitypool.Service
 	// Triggers invokes the pools' Lambda triggers.
@@ -45,6 +48,7 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerSelfService(h)
 	a.registerMFA(h)
 	a.registerDevices(h)
+	a.registerPasskeys(h)
 	a.registerUserImport(h)
 	return h
 }

@@ -21,7 +21,7 @@ const (
 // Cognito does, and what is missing. Implemented operations absent here
 // are complete as far as we know.
 var partial = map[string]map[string]string{
-	"cognito-idp":      merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, identityProviderNotes, domainNotes, userNotes, authNotes, selfServiceNotes, mfaNotes, deviceNotes, userImportNotes),
+	"cognito-idp":      merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, identityProviderNotes, domainNotes, userNotes, authNotes, selfServiceNotes, mfaNotes, deviceNotes, passkeyNotes, userImportNotes),
 	"cognito-identity": identityNotes,
 }
 
@@ -55,12 +55,18 @@ var Features = []Feature{
 	{"Sign-up, confirmation, admin user management, aliases, account recovery", Works, "messages by SMTP, SMS webhook or the dev outbox (/_cirro/outbox)"},
 	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", Works, "USER_SRP_AUTH checked end to end with amazon-cognito-identity-js; USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, NEW_PASSWORD_REQUIRED; lockout; auth events"},
 	{"MFA (SMS, email, TOTP) and devices", Works, "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP; remembered devices with device SRP"},
+	{"Choice-based sign-in (USER_AUTH) and passkeys", Partial, "USER_AUTH with PREFERRED_CHALLENGE or SELECT_CHALLENGE and AvailableChallenges from the pool's AllowedFirstAuthFactors and the user's factors: " +
+		"PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP (passwordless, no MFA after them), WEB_AUTHN; passkey registration, listing and deletion with go-webauthn " +
+		"(origin must be the relying party id or a subdomain of it); not yet: passkeys as MFA (WebAuthnMfaSettings, MULTI_FACTOR_WITH_USER_VERIFICATION), " +
+		"InitiateAuth's Session from ConfirmSignUp, USER_AUTH on the hosted pages"},
 	{"Lambda triggers", Partial, "every trigger source invoked (Lambda Invoke API with SigV4, HMAC webhook, local command) with Cognito's events, limits and errors: " +
 		"pre sign-up, post confirmation, pre/post authentication, pre token generation V1–V3, custom message, custom email/SMS senders (code encrypted with a local key standing in for KMS), " +
 		"user migration (not on USER_SRP_AUTH, as Cognito), custom auth, PreSignUp_ExternalProvider and inbound federation (OIDC and social sign-in); not yet: SRP inside CUSTOM_AUTH"},
 	{"OAuth2/OIDC endpoints and hosted UI", Works, "authorize (code+PKCE, implicit), token (code, refresh, client_credentials), userInfo, revoke, logout; hosted pages incl. MFA; tested in Chromium"},
-	{"Federation (OIDC, SAML, social)", Partial, "identity-provider operations, account linking; OIDC and social sign-in (Google, Facebook, Login with Amazon, Sign in with Apple as presets with overridable endpoints) through /oauth2/idpresponse with state, nonce, PKCE, go-oidc ID token verification, userInfo, attribute mapping, EXTERNAL_PROVIDER users, identities claim, provider group, pre sign-up and inbound federation triggers; SAML sign-in (SP- and IdP-initiated, POST binding to /saml2/idpresponse, SP metadata at /saml2/metadata) through internal/federation/samlsp; not yet: SAML single logout, Sign in with Apple's first-sign-in user name"},
-	{"CloudFormation templates (cdk synth): serve --template, apply, export, outputs", Partial, "every Cognito resource type but RiskConfigurationAttachment and replicas (recognised, reported as not yet); IAM roles recorded; Lambda functions mapped with --lambda"},
+	{"Federation (OIDC, SAML, social)", Partial, "identity-provider operations, account linking; OIDC and social sign-in (Google, Facebook, Login with Amazon, Sign in with Apple as presets with overridable endpoints) through /oauth2/idpresponse with state, nonce, PKCE, go-oidc ID token verification, userInfo, attribute mapping, EXTERNAL_PROVIDER users, identities claim, provider group, pre sign-up and inbound federation triggers; SAML sign-in (SP- and IdP-initiated, POST binding to /saml2/idpresponse, SP metadata at /saml2/metadata) through internal/federation/samlsp; SAML single logout (IDPSignout: signed LogoutRequest from /logout, LogoutResponse at /saml2/logout, and IdP-initiated LogoutRequest); MetadataURL cached 6 h and re-read once on a signature failure; Sign in with Apple's first-sign-in user (firstName, lastName); required pool attributes enforced on first sign-in; the provider-buttons-only sign-in page for clients without COGNITO; upstream requests refuse private addresses (checked at dial time) unless development mode or federation.allow_private_upstreams; not yet: SAML metadata fetched and checked at CreateIdentityProvider, \"Attribute cannot be updated\" on refresh of immutable attributes"},
+	{"CloudFormation templates (cdk synth): serve --template, apply, export, outputs", Partial, "every Cognito resource type with every property, identity providers and risk configurations included; " +
+		"IAM roles recorded; Lambda functions mapped with --lambda or triggers.functions; export round-trips identity providers (client secrets in plain text or NoEcho parameters, Apple keys as parameters). " +
+		"Not yet: UserPoolReplica and RegionalConfigurationAttachment (reported, one cirro is one Region), dynamic references ({{resolve:…}} kept as written), Fn::ImportValue, Fn::Cidr, transforms; see docs/templates.md"},
 	{"Identity pools and credentials", Partial, "credentials need an STS endpoint (sts.endpoint); OpenID token issuer is <public-url>/identitypool"},
 }
 

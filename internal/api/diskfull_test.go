@@ -13,12 +13,10 @@ package api_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -36,6 +34,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cirrohq/cirro/cirrotest"
 	"github.com/cirrohq/cirro/internal/store/sqlite"
 )
 
@@ -152,26 +151,8 @@ func devClient(url string) *cip.Client {
 	return cip.NewFromConfig(aws.Config{
 		Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDDISKFULL", "disk-full-test-secret", ""),
-		// Bodies buffered as cirrotest does (see its bufferedBodies): the
-		// SDK may close a request body under the transport's last read.
-		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: ownBodies{http.DefaultTransport}},
+		HTTPClient:  &http.Client{Timeout: 10 * time.Second, Transport: cirrotest.BufferedBodies(http.DefaultTransport)},
 	})
-}
-
-// ownBodies hands the transport a private copy of each request body.
-type ownBodies struct{ base http.RoundTripper }
-
-func (o ownBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	return o.base.RoundTrip(req)
 }
 
 type diskFullChild struct {

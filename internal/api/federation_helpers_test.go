@@ -223,6 +223,12 @@ func createIdP(t *testing.T, idp *cip.Client, poolID, name string, typ types.Ide
 // supportProviders makes an app client list providers beside COGNITO.
 func supportProviders(t *testing.T, s *oauthSite, names ...string) {
 	t.Helper()
+	setProviders(t, s, append([]string{"COGNITO"}, names...)...)
+}
+
+// setProviders sets an app client's SupportedIdentityProviders.
+func setProviders(t *testing.T, s *oauthSite, names ...string) {
+	t.Helper()
 	ctx := context.Background()
 	d, err := s.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &s.poolID, ClientId: &s.clientID})
 	if err != nil {
@@ -232,7 +238,7 @@ func supportProviders(t *testing.T, s *oauthSite, names ...string) {
 	_, err = s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{
 		UserPoolId: &s.poolID, ClientId: &s.clientID, AllowedOAuthFlowsUserPoolClient: aws.ToBool(c.AllowedOAuthFlowsUserPoolClient),
 		AllowedOAuthFlows: c.AllowedOAuthFlows, AllowedOAuthScopes: c.AllowedOAuthScopes, CallbackURLs: c.CallbackURLs,
-		LogoutURLs: c.LogoutURLs, SupportedIdentityProviders: append([]string{"COGNITO"}, names...),
+		LogoutURLs: c.LogoutURLs, SupportedIdentityProviders: names,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // identityProviderNotes lists federation operations that are only partly done.
 var identityProviderNotes = map[string]string{
-	"CreateIdentityProvider":      "OIDC endpoints are discovered from oidc_issuer at sign-in, so Describe shows only the endpoints given; SAML metadata is read at sign-in, not at creation",
+	"CreateIdentityProvider":      "OIDC endpoints are discovered from oidc_issuer at sign-in, so Describe shows only the endpoints given; a SAML MetadataURL is fetched at first use (then cached 6 h), not checked at creation",
 	"AdminDisableProviderForUser": "ProviderName Cognito (disabling a native user's password sign-in) is refused",
 }
 

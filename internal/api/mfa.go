@@ -12,8 +12,6 @@ var mfaNotes = map[string]string{
 	"AssociateSoftwareToken": "during MFA_SETUP the Session it answers is the challenge's own, so associating, verifying and answering " +
 		"must fit in one AuthSessionValidity (Cognito starts a new session)",
 	"VerifySoftwareToken":       "FriendlyDeviceName is accepted and not kept",
-	"GetUserAuthFactors":        "ConfiguredUserAuthFactors lists PASSWORD only (no USER_AUTH first factors yet)",
-	"AdminGetUserAuthFactors":   "ConfiguredUserAuthFactors lists PASSWORD only (no USER_AUTH first factors yet)",
 	"SetUserMFAPreference":      "WebAuthnMfaSettings (passkeys) is ignored",
 	"AdminSetUserMFAPreference": "WebAuthnMfaSettings (passkeys) is ignored",
 }

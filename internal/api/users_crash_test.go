@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cirrohq/cirro/cirrotest"
 	"github.com/cirrohq/cirro/internal/config"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/server"
@@ -86,6 +88,7 @@ func startFileServer(ctx context.Context, path string, key []byte) (*fileServer,
 		Region: cfg.Region, BaseEndpoint: aws.String("http://" + cfg.Addr), RetryMaxAttempts: 1,
 		// Development mode (loopback, no access keys) takes any signature.
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDCRASHTEST", "crash-test-secret", ""),
+		HTTPClient:  &http.Client{Timeout: 30 * time.Second, Transport: cirrotest.BufferedBodies(http.DefaultTransport)},
 	})
 	return &fileServer{idp: idp, url: "http://" + cfg.Addr, stop: func() { cancel(); <-done; srv.Close() }}, nil
 }

@@ -15,6 +15,7 @@ type result struct {
 	challenge  string
 	parameters map[string]string
 	session    *string
+	available  []string
 }
 
 // initiate runs an AuthFlow.
@@ -130,7 +131,7 @@ func (s *Service) advance(ctx context.Context, r *Request, out *Outcome) (*resul
 }
 
 func (s *Service) challengeResult(r *Request, ch *Challenge) (*result, error) {
-	res := &result{challenge: ch.Name, parameters: ch.Parameters}
+	res := &result{challenge: ch.Name, parameters: ch.Parameters, available: ch.Available}
 	if !ch.Stateless {
 		sealed, err := s.sealSession(r.newSession(ch))
 		if err != nil {

@@ -19,6 +19,13 @@
 // with a Step that asks and a challenge Handler that answers, and
 // TokenHooks see the tokens go out (pre token generation, NewDeviceMetadata).
 //
+// USER_AUTH, choice-based sign-in (userauth.go), goes to the challenge a
+// client prefers or offers SELECT_CHALLENGE with the first factors the
+// pool allows and the user has. PASSWORD and PASSWORD_SRP are this
+// package's own proofs; the passwordless factors are FirstFactor
+// plug-ins (EMAIL_OTP and SMS_OTP from internal/mfa, WEB_AUTHN from
+// internal/passkey) whose answers end with FirstFactorPassed.
+//
 // The last step of a sign-in (finish.go) runs the hooks before anything
 // is recorded, outside any transaction, signs the tokens, and then
 // commits in one transaction the step, its PASS auth event and the

@@ -83,6 +83,9 @@ type Challenge struct {
 	// Stateless challenges carry their state elsewhere and get no
 	// Session (PASSWORD_VERIFIER keeps it in SECRET_BLOCK).
 	Stateless bool
+	// Available are the AvailableChallenges of InitiateAuth's answer
+	// (SELECT_CHALLENGE of USER_AUTH).
+	Available []string
 }
 
 // FlowSpec registers an AuthFlow.

@@ -19,6 +19,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cognitoidp.InitiateAuthR
 	}
 	return &cognitoidp.InitiateAuthResponse{
 		AuthenticationResult: res.tokens, ChallengeName: nonEmpty(res.challenge), ChallengeParameters: res.parameters, Session: res.session,
+		AvailableChallenges: res.available,
 	}, nil
 }
 
@@ -35,6 +36,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cognitoidp.AdminIni
 	}
 	return &cognitoidp.AdminInitiateAuthResponse{
 		AuthenticationResult: res.tokens, ChallengeName: nonEmpty(res.challenge), ChallengeParameters: res.parameters, Session: res.session,
+		AvailableChallenges: res.available,
 	}, nil
 }
 

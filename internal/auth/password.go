@@ -25,6 +25,13 @@ func (s *Service) passwordFlow(ctx context.Context, r *Request) (*Outcome, error
 	if err != nil {
 		return nil, err
 	}
+	return s.passwordFor(ctx, r, name, pw, u)
+}
+
+// passwordFor proves pw for u (nil: a name nobody has, which fails as a
+// wrong password after the same work) once the flow has found them:
+// the password flows, and PASSWORD of USER_AUTH.
+func (s *Service) passwordFor(ctx context.Context, r *Request, name, pw string, u *user.User) (*Outcome, error) {
 	if u == nil {
 		var werr error
 		if err := s.unknownUser(ctx, r, name, func() { werr = s.dummyVerify(ctx, pw) }); werr == nil {

@@ -53,6 +53,9 @@ type Service struct {
 	hooks      []TokenHook
 	// passwordHooks see the password flows before the proof.
 	passwordHooks []PasswordHook
+	// firstFactors are USER_AUTH's passwordless first factors, by
+	// challenge name (AddFirstFactor).
+	firstFactors map[string]FirstFactor
 
 	// slots bounds concurrent password hashing: an argon2id verification
 	// holds its memory for its whole run, and running more of them than
@@ -81,6 +84,7 @@ func New(cfg Config) (*Service, error) {
 		s.retention = DefaultEventRetention
 	}
 	s.registerBuiltins()
+	s.registerUserAuth()
 	return s, nil
 }
 

@@ -60,8 +60,16 @@ func (s *Service) startSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.srpChallenge(ctx, r, name, srpA, u)
+}
+
+// srpChallenge is the server's half of SRP for u (nil: a name nobody has,
+// answered with a decoy) once the flow has found them: USER_SRP_AUTH, and
+// PASSWORD_SRP of USER_AUTH.
+func (s *Service) srpChallenge(ctx context.Context, r *Request, name, srpA string, u *user.User) (*Outcome, error) {
 	poolID := deref(r.Pool.Id)
 	var salt, verifier []byte
+	var err error
 	block := secretBlock{ID: uuid.NewString(), Name: name, EventID: r.eventID, ClientID: deref(r.Client.ClientId),
 		Expires: r.now.Add(pool.ClientAuthSession(r.Client))}
 	if u != nil {

@@ -50,3 +50,23 @@ func TestFileUnknownKeyRejected(t *testing.T) {
 		t.Fatalf("load: %v %+v", err, c)
 	}
 }
+
+// TestPrivateUpstreams: upstream providers on private addresses are
+// allowed in development mode or by federation.allow_private_upstreams.
+func TestPrivateUpstreams(t *testing.T) {
+	c := Default()
+	if !c.AllowPrivateUpstreams() {
+		t.Error("development mode should allow private upstreams")
+	}
+	c.AccessKeys = []AccessKey{{ID: "AKIDEXAMPLE", Secret: "0123456789abcdef0123"}}
+	if c.AllowPrivateUpstreams() {
+		t.Error("with access keys, private upstreams should be refused by default")
+	}
+	path := filepath.Join(t.TempDir(), "cirro.yaml")
+	if err := os.WriteFile(path, []byte("federation:\n  allow_private_upstreams: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LoadFile(path); err != nil || !c.AllowPrivateUpstreams() {
+		t.Errorf("federation.allow_private_upstreams: %v %v", err, c.AllowPrivateUpstreams())
+	}
+}

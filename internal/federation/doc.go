@@ -39,4 +39,18 @@
 // the SAML request id and the client's authorization request, which
 // Finish hands back to oauth. SAML message ids are claimed in the store
 // (KindSAMLReplay) so that a response is consumed once on any node.
+// A SAML single logout in progress is a record of its own (logout.go,
+// KindLogout), named by the RelayState and holding the LogoutRequest id.
+//
+// # Reaching upstreams
+//
+// Every request to a provider goes through one client (outbound.go):
+// timeouts, a 2 MiB bound on every answer, no proxy, and no connection to
+// loopback, private, link-local or other non-public addresses, checked on
+// the dialled address so that DNS rebinding cannot get round it; the
+// server lifts that in development mode or with
+// federation.allow_private_upstreams. A SAML MetadataURL is fetched once
+// and cached six hours per provider (metadata.go), and fetched again,
+// once, when a response's signature does not verify with the cached
+// certificates (the IdP rotated its key).
 package federation

@@ -34,7 +34,7 @@ type Config struct {
 	// AllowPrivateUpstreams.
 	HTTPClient            *http.Client
 	AllowPrivateUpstreams bool
-	Log        *slog.Logger
+	Log                   *slog.Logger
 }
 
 // Service signs users in through upstream providers.
@@ -49,8 +49,8 @@ type Service struct {
 	log      *slog.Logger
 
 	mu        sync.Mutex
-	discovery map[string]*discovered // by issuer
-	keySets   map[string]oidc.KeySet // by JWKS URL
+	discovery map[string]*discovered  // by issuer
+	keySets   map[string]oidc.KeySet  // by JWKS URL
 	metadata  map[string]*metadataDoc // by pool, provider and URL
 }
 

@@ -24,14 +24,8 @@ func (s *Service) answerCode(factor string) auth.HandlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		u, err := s.checkedUser(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.checkCode(u, factor, code, r.Session.Data, r.Now()); err != nil {
-			return nil, s.failed(ctx, r, u, err)
-		}
-		return passed(u, nil), nil
+		// EMAIL_OTP also answers the first factor of USER_AUTH (otp.go).
+		return s.checkAnswer(ctx, r, factor, code)
 	}
 }
 
@@ -164,10 +158,15 @@ func (s *Service) checkedUser(ctx context.Context, r *auth.Request) (*user.User,
 // failed returns the error of a refused code, after counting a wrong one
 // toward the lockout (an expired or replayed code is no guess).
 func (s *Service) failed(ctx context.Context, r *auth.Request, u *user.User, err error) error {
+	return s.failedAs(ctx, r, u, cognitoidp.ChallengeNameMfa, err)
+}
+
+// failedAs is failed with the auth event's name for the factor.
+func (s *Service) failedAs(ctx context.Context, r *auth.Request, u *user.User, factor string, err error) error {
 	if err != errCodeMismatch {
 		return err
 	}
-	if ferr := s.Auth.FailChallenge(ctx, r, u, cognitoidp.ChallengeNameMfa); ferr != nil {
+	if ferr := s.Auth.FailChallenge(ctx, r, u, factor); ferr != nil {
 		return ferr
 	}
 	return err

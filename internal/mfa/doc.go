@@ -35,4 +35,7 @@
 // under the master key, bound to pool and user. A wrong code counts toward
 // the sign-in lockout of internal/auth exactly as a wrong password does,
 // and a locked user's code is not checked.
+//
+// The same codes are the passwordless first factors EMAIL_OTP and SMS_OTP
+// of USER_AUTH (otp.go); after them no MFA is asked.
 package mfa

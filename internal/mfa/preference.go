@@ -125,7 +125,11 @@ func (s *Service) GetUserAuthFactors(ctx context.Context, in *cognitoidp.GetUser
 		return nil, err
 	}
 	var u *user.User
+	var p *cognitoidp.UserPoolType
 	err = s.Store.Read(ctx, func(tx store.Tx) (err error) {
+		if p, _, err = s.Pools.Pool(ctx, tx, c.PoolID); err != nil {
+			return err
+		}
 		u, _, err = s.Users.Get(ctx, tx, c.PoolID, c.Sub)
 		return err
 	})
@@ -135,7 +139,10 @@ func (s *Service) GetUserAuthFactors(ctx context.Context, in *cognitoidp.GetUser
 	if err != nil {
 		return nil, err
 	}
-	v := factorsOf(u)
+	v, err := s.factorsOf(ctx, p, u)
+	if err != nil {
+		return nil, err
+	}
 	return &cognitoidp.GetUserAuthFactorsResponse{
 		Username: v.Username, PreferredMfaSetting: v.PreferredMfaSetting,
 		UserMFASettingList: v.UserMFASettingList, ConfiguredUserAuthFactors: v.ConfiguredUserAuthFactors,
@@ -145,31 +152,38 @@ func (s *Service) GetUserAuthFactors(ctx context.Context, in *cognitoidp.GetUser
 // AdminGetUserAuthFactors lists the factors of any user of a pool.
 func (s *Service) AdminGetUserAuthFactors(ctx context.Context, in *cognitoidp.AdminGetUserAuthFactorsRequest) (*cognitoidp.AdminGetUserAuthFactorsResponse, error) {
 	var u *user.User
+	var p *cognitoidp.UserPoolType
 	err := s.Store.Read(ctx, func(tx store.Tx) (err error) {
+		if p, _, err = s.Pools.Pool(ctx, tx, *in.UserPoolId); err != nil {
+			return err
+		}
 		u, err = s.Auth.NamedUser(ctx, tx, *in.UserPoolId, *in.Username)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return factorsOf(u), nil
+	return s.factorsOf(ctx, p, u)
 }
 
 // factorsOf is a user's factors as GetUserAuthFactors shows them: the MFA
-// settings as AdminGetUser shows them, and as factors of choice-based
-// sign-in only the password, the one first factor cirro offers.
-func factorsOf(u *user.User) *cognitoidp.AdminGetUserAuthFactorsResponse {
-	out := &cognitoidp.AdminGetUserAuthFactorsResponse{Username: &u.Username, ConfiguredUserAuthFactors: []string{}}
+// settings as AdminGetUser shows them, and the first factors of
+// choice-based sign-in (USER_AUTH) that the pool allows and the user has:
+// a password, a verified email address or phone number for one-time
+// passwords, a passkey (auth.Service.ConfiguredFactors).
+func (s *Service) factorsOf(ctx context.Context, p *cognitoidp.UserPoolType, u *user.User) (*cognitoidp.AdminGetUserAuthFactorsResponse, error) {
+	configured, err := s.Auth.ConfiguredFactors(ctx, p, u)
+	if err != nil {
+		return nil, err
+	}
+	out := &cognitoidp.AdminGetUserAuthFactorsResponse{Username: &u.Username, ConfiguredUserAuthFactors: configured}
 	if len(u.MFA.Enabled) > 0 {
 		out.UserMFASettingList = slices.Clone(u.MFA.Enabled)
 	}
 	if u.MFA.Preferred != "" {
 		out.PreferredMfaSetting = &u.MFA.Preferred
 	}
-	if u.Password.Hash != "" {
-		out.ConfiguredUserAuthFactors = append(out.ConfiguredUserAuthFactors, cognitoidp.AuthFactorTypePassword)
-	}
-	return out
+	return out, nil
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

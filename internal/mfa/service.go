@@ -36,6 +36,7 @@ func (s *Service) Register(a *auth.Service) {
 	a.HandleChallenge(auth.ChallengeSpec{Name: cognitoidp.ChallengeNameTypeSoftwareTokenMfa, Handler: auth.HandlerFunc(s.answerTOTP)})
 	a.HandleChallenge(auth.ChallengeSpec{Name: cognitoidp.ChallengeNameTypeSelectMfaType, Handler: auth.HandlerFunc(s.answerSelect)})
 	a.HandleChallenge(auth.ChallengeSpec{Name: cognitoidp.ChallengeNameTypeMfaSetup, Handler: auth.HandlerFunc(s.answerSetup)})
+	s.registerFirstFactors(a)
 }
 
 // Step is the sign-in step that asks for a second factor.

@@ -21,11 +21,16 @@ type step struct{ s *Service }
 // settled are the challenges after which no MFA is asked: a factor
 // answered (or set up), or a device authenticated, which internal/device
 // does before MFA only for a remembered device that may stand in for it,
-// and otherwise after MFA was answered.
+// and otherwise after MFA was answered. The passwordless first factors of
+// USER_AUTH (EMAIL_OTP, SMS_OTP, WEB_AUTHN) settle it too: MFA follows a
+// password only ("additional factors to sign in your users who have
+// passwords as their primary authentication factor", developer guide,
+// "Adding MFA to a user pool").
 var settled = []string{
 	cognitoidp.ChallengeNameTypeSmsMfa, cognitoidp.ChallengeNameTypeEmailOtp,
 	cognitoidp.ChallengeNameTypeSoftwareTokenMfa, cognitoidp.ChallengeNameTypeMfaSetup,
 	cognitoidp.ChallengeNameTypeDevicePasswordVerifier,
+	cognitoidp.ChallengeNameTypeSmsOtp, cognitoidp.ChallengeNameTypeWebAuthn,
 }
 
 // Next asks the challenge the pool's configuration and the user's factors

@@ -134,5 +134,10 @@ func (h *Handler) checkedRequest(w http.ResponseWriter, r *http.Request) (*authz
 		h.federate(w, r, a)
 		return nil, false
 	}
+	if a.providersOnly && (r.Method != http.MethodGet || r.URL.Path != "/login") {
+		// The provider buttons are all such a client's pages offer.
+		h.failAuthz(w, r, a.authzRequest, errNoCognito)
+		return nil, false
+	}
 	return a, true
 }

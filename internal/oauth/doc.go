@@ -31,7 +31,12 @@
 // /saml2/metadata, /saml2/logout (SAML) are the callbacks of sign-in
 // through upstream identity providers (federation.go): an authorization
 // request with identity_provider or idp_identifier goes to the upstream
-// through internal/federation, and comes back here to be completed.
+// through internal/federation, and comes back here to be completed. A
+// session started by a SAML IdP with single logout keeps the IdP's NameID
+// and SessionIndex, so that /logout can sign the user out there too (and
+// /saml2/logout take the IdP's answer, or its own LogoutRequest). A
+// client without COGNITO that lists several providers gets a sign-in
+// page of provider buttons only.
 //
 // # One sign-in path
 //

@@ -152,7 +152,9 @@ func (h *Handler) samlLogout(w http.ResponseWriter, r *http.Request) {
 	ctx, s := r.Context(), siteOf(r)
 	next, err := h.fed.FinishLogout(ctx, federation.LogoutCallback{
 		PoolID: s.poolID, Base: h.siteBase(r), Request: r,
-		EndSessions: func(ctx context.Context, ss federation.SAMLSession) error { return h.endSAMLSessions(ctx, s.poolID, ss) },
+		EndSessions: func(ctx context.Context, ss federation.SAMLSession) error {
+			return h.endSAMLSessions(ctx, s.poolID, ss)
+		},
 	})
 	if err != nil {
 		if !errors.Is(err, federation.ErrLogout) {

@@ -37,6 +37,9 @@ func (h *Handler) loginView(w http.ResponseWriter, r *http.Request, a *authz, us
 	v := h.baseView(w, r, a)
 	v.Title, v.Heading, v.Username = "Sign in", "Sign in to your account", username
 	v.Action = v.LoginURL
+	if a.providersOnly {
+		v.ProvidersOnly, v.SignUpURL = true, ""
+	}
 	return v
 }
 

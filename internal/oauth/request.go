@@ -61,6 +61,10 @@ type authz struct {
 	// provider is the upstream identity provider the request signs in
 	// through (federation.go); "" for the pool's own sign-in.
 	provider string
+	// providersOnly marks a client that does not sign in with the pool
+	// (no COGNITO) but lists several providers: its sign-in page offers
+	// only their buttons, as Cognito's does, and no other page serves it.
+	providersOnly bool
 }
 
 // fatal is a request error that must not be redirected: the redirect URI
@@ -119,12 +123,17 @@ func (h *Handler) check(ctx context.Context, s *site, a *authzRequest) (*authz, 
 		return nil, err
 	}
 	if out.provider == "" && !slices.Contains(c.SupportedIdentityProviders, cognitoProvider) {
-		return nil, errUnauthorizedClient("The app client does not allow sign-in with the user pool (COGNITO).")
+		if len(c.SupportedIdentityProviders) < 2 || h.fed == nil {
+			return nil, errNoCognito
+		}
+		out.providersOnly = true
 	}
 	return out, nil
 }
 
 const cognitoProvider = "COGNITO"
+
+var errNoCognito = errUnauthorizedClient("The app client does not allow sign-in with the user pool (COGNITO).")
 
 // oidcScopes are the scopes that shape the ID token and userInfo, which
 // "can only be requested if openid scope is also requested" (developer

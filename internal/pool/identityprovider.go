@@ -151,18 +151,7 @@ func (s *Service) CreateIdentityProvider(ctx context.Context, in *cognitoidp.Cre
 // DescribeIdentityProvider returns a provider with its details, the
 // client secret included, as Cognito's describe response shows it.
 func (s *Service) DescribeIdentityProvider(ctx context.Context, in *cognitoidp.DescribeIdentityProviderRequest) (*cognitoidp.DescribeIdentityProviderResponse, error) {
-	var out *cognitoidp.IdentityProviderType
-	err := s.Store.Read(ctx, func(tx store.Tx) error {
-		if _, _, err := s.Pool(ctx, tx, *in.UserPoolId); err != nil {
-			return err
-		}
-		doc, _, err := s.idpDoc(ctx, tx, *in.UserPoolId, *in.ProviderName)
-		if err != nil {
-			return err
-		}
-		out, err = s.open(doc, false)
-		return err
-	})
+	out, err := s.readProvider(ctx, *in.UserPoolId, func(store.Tx) (string, error) { return *in.ProviderName, nil })
 	if err != nil {
 		return nil, err
 	}
@@ -172,26 +161,35 @@ func (s *Service) DescribeIdentityProvider(ctx context.Context, in *cognitoidp.D
 // GetIdentityProviderByIdentifier returns the provider an IdpIdentifier
 // names.
 func (s *Service) GetIdentityProviderByIdentifier(ctx context.Context, in *cognitoidp.GetIdentityProviderByIdentifierRequest) (*cognitoidp.GetIdentityProviderByIdentifierResponse, error) {
+	out, err := s.readProvider(ctx, *in.UserPoolId, func(tx store.Tx) (string, error) {
+		return s.ProviderForIdentifier(ctx, tx, *in.UserPoolId, *in.IdpIdentifier)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cognitoidp.GetIdentityProviderByIdentifierResponse{IdentityProvider: out}, nil
+}
+
+// readProvider reads one provider of an existing pool, found by name, in
+// one snapshot, and opens its sealed details for the describe answer.
+func (s *Service) readProvider(ctx context.Context, poolID string, name func(store.Tx) (string, error)) (*cognitoidp.IdentityProviderType, error) {
 	var out *cognitoidp.IdentityProviderType
 	err := s.Store.Read(ctx, func(tx store.Tx) error {
-		if _, _, err := s.Pool(ctx, tx, *in.UserPoolId); err != nil {
+		if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 			return err
 		}
-		name, err := s.ProviderForIdentifier(ctx, tx, *in.UserPoolId, *in.IdpIdentifier)
+		n, err := name(tx)
 		if err != nil {
 			return err
 		}
-		doc, _, err := s.idpDoc(ctx, tx, *in.UserPoolId, name)
+		doc, _, err := s.idpDoc(ctx, tx, poolID, n)
 		if err != nil {
 			return err
 		}
 		out, err = s.open(doc, false)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &cognitoidp.GetIdentityProviderByIdentifierResponse{IdentityProvider: out}, nil
+	return out, err
 }
 
 // ListIdentityProviders pages through a pool's providers in name order.

@@ -25,6 +25,7 @@ import (
 	"github.com/cirrohq/cirro/internal/model/cognitoidentity"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/oauth"
+	"github.com/cirrohq/cirro/internal/passkey"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
@@ -161,6 +162,11 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	secondFactors.Register(signIn)
 	devices.Register(signIn, secondFactors.Step())
 	users.OnDelete = append(users.OnDelete, devices.DeleteUserDevices)
+	// Passkeys: WEB_AUTHN as a first factor of USER_AUTH, and their
+	// registration.
+	passkeys := &passkey.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users, Auth: signIn}
+	passkeys.Register(signIn)
+	users.OnDelete = append(users.OnDelete, passkeys.DeleteUserPasskeys)
 	identityPools, err := identitypool.New(identitypool.Config{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region,
 		AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, UserPools: tokens, STS: cfg.STS, Logger: s.Log})
 	if err != nil {
@@ -174,6 +180,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Auth:     signIn,
 		MFA:      secondFactors,
 		Devices:  devices,
+		Passkeys: passkeys,
 		Triggers: triggers,
 	}
 	s.API.IdentityPools = identityPools

@@ -297,3 +297,38 @@ func TestBrokenIdentityProvider(t *testing.T) {
 		})
 	}
 }
+
+// olderServer is a server without federation: it does not implement
+// CreateIdentityProvider.
+type olderServer struct{ template.Cloud }
+
+func (o olderServer) Supports(ctx context.Context, service, op string) (bool, error) {
+	if op == "CreateIdentityProvider" {
+		return false, nil
+	}
+	return o.Cloud.Supports(ctx, service, op)
+}
+
+// TestProvidersOnAnOlderServer: against a server that cannot create
+// identity providers, they are reported "not yet", and the client leaves
+// their names out (saying so) instead of failing the stack.
+func TestProvidersOnAnOlderServer(t *testing.T) {
+	c := cirrotest.Start(t)
+	var log lines
+	e := engine(c, &log)
+	e.Cloud = olderServer{e.Cloud}
+	res := mustApply(t, e, providersStack, parse(t, providersSource(t)), nil)
+	if a := actions(res); a["Corp"] != template.ActionNotYet || a["Google"] != template.ActionNotYet || a["Client"] != template.ActionCreate {
+		t.Errorf("actions %v", a)
+	}
+	st := loadState(t, c, providersStack)
+	if sip := describeClient(t, c, st.Resources["Pool"].PhysicalID, st.Resources["Client"].PhysicalID).SupportedIdentityProviders; !slices.Equal(sip, []string{"COGNITO"}) {
+		t.Errorf("client lists %v", sip)
+	}
+	for _, want := range []string{"not yet Corp (AWS::Cognito::UserPoolIdentityProvider): the server does not implement CreateIdentityProvider yet",
+		"Client: SupportedIdentityProviders: left out [Corp Google Facebook]"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}

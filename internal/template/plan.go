@@ -122,9 +122,13 @@ func (e *Engine) plan(ctx context.Context, stack string, t *Template, given map[
 	for _, id := range sortedKeys(t.Outputs) {
 		checkOutputReferences(t, params, id, &p)
 	}
+	// A reference to a resource whose condition is false can only sit in
+	// the branch of an Fn::If not taken (evaluation refuses it anywhere
+	// else): it orders nothing.
 	activeDeps := map[string][]string{}
 	for id := range active {
 		if active[id] {
+			pl.deps[id] = slices.DeleteFunc(pl.deps[id], func(d string) bool { return !active[d] })
 			activeDeps[id] = pl.deps[id]
 		}
 	}

@@ -218,7 +218,7 @@ func poolExpr(v any) string {
 // infer that order from a name in SupportedIdentityProviders, and neither
 // does cirro: such a client may be created before the provider exists.
 func unorderedProviders(x *rc, listed []string) []templateProvider {
-	if x.pl == nil {
+	if x.pl == nil || x.pl.tpl.Resources[x.id] == nil {
 		return nil
 	}
 	pool := poolExpr(x.pl.tpl.Resources[x.id].Properties["UserPoolId"])

@@ -49,7 +49,8 @@
 //     /saml2/logout (ParseLogoutResponse: signed, Destination = LogoutURL,
 //     InResponseTo one of ours, not replayed). Cognito documents no
 //     IdP-initiated SLO; ParseLogoutRequest and LogoutResponse support it
-//     (POST or signed Redirect) should the core want to.
+//     (POST or signed Redirect), and the core uses them; PeekIssuer tells
+//     the core which of a pool's IdPs a logout message claims to be from.
 //   - Metadata: Metadata is our SP EntityDescriptor (entity id, POST ACS,
 //     signing key when requests are signed or SLO is on, encryption key
 //     with EncryptedResponses, SLO endpoints with IDPSignout). FetchMetadata

@@ -65,6 +65,9 @@ type View struct {
 	MFAOptions []Option
 	// IdPs are the client's federated identity providers.
 	IdPs []Link
+	// ProvidersOnly shows the sign-in page with the IdPs' buttons alone:
+	// the client does not sign in with the pool's own users.
+	ProvidersOnly bool
 }
 
 // Field is one form input.
