@@ -32,6 +32,8 @@ type API struct {
 	Triggers *trigger.Service
 	// Imports serves CSV user import jobs.
 	Imports *userimport.Service
+	// Limits serves the provisioned API rate limits.
+	Limits *pool.Limits
 }
 
 // IdentityProvider returns the cognito-idp operation table.
@@ -50,6 +52,7 @@ func (a *API) IdentityProvider() *cognitoidp.Handlers {
 	a.registerDevices(h)
 	a.registerPasskeys(h)
 	a.registerUserImport(h)
+	a.registerLimits(h)
 	return h
 }
 

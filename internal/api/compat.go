@@ -21,7 +21,7 @@ const (
 // Cognito does, and what is missing. Implemented operations absent here
 // are complete as far as we know.
 var partial = map[string]map[string]string{
-	"cognito-idp":      merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, identityProviderNotes, domainNotes, userNotes, authNotes, selfServiceNotes, mfaNotes, deviceNotes, passkeyNotes, userImportNotes),
+	"cognito-idp":      merge(userPoolNotes, clientNotes, groupNotes, resourceServerNotes, identityProviderNotes, domainNotes, userNotes, authNotes, selfServiceNotes, mfaNotes, deviceNotes, passkeyNotes, userImportNotes, limitNotes),
 	"cognito-identity": identityNotes,
 }
 
@@ -52,6 +52,8 @@ var Features = []Feature{
 	{"PostgreSQL store, several nodes on one database", Works, "uniqueness by database constraints"},
 	{"Secrets at rest under a master key outside the database", Works, "HKDF-derived purpose keys, AES-256-GCM"},
 	{"/healthz, /readyz, Prometheus /metrics", Works, "request count and latency per operation and outcome"},
+	{"API request-rate quotas (TooManyRequestsException)", Partial, "opt-in (quotas.enforce): Cognito's per-category user pool quotas and per-operation identity pool quotas, " +
+		"token buckets per node, provisioned limits from UpdateProvisionedLimit; not yet: OAuth endpoints and hosted pages, per-pool and per-user rates"},
 	{"Sign-up, confirmation, admin user management, aliases, account recovery", Works, "messages by SMTP, SMS webhook or the dev outbox (/_cirro/outbox)"},
 	{"Sign-in flows (SRP, password, refresh), tokens, JWKS", Works, "USER_SRP_AUTH checked end to end with amazon-cognito-identity-js; USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, NEW_PASSWORD_REQUIRED; lockout; auth events"},
 	{"MFA (SMS, email, TOTP) and devices", Works, "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP; remembered devices with device SRP"},

@@ -59,6 +59,8 @@ type Config struct {
 	TLS TLSConfig `yaml:"tls"`
 	// Federation is how cirro reaches upstream identity providers.
 	Federation FederationConfig `yaml:"federation"`
+	// Quotas are the API request-rate quotas (see QuotasConfig).
+	Quotas QuotasConfig `yaml:"quotas"`
 }
 
 // FederationConfig limits cirro's requests to upstream identity providers

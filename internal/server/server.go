@@ -184,6 +184,10 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Triggers: triggers,
 	}
 	s.API.IdentityPools = identityPools
+	if s.API.Limits, err = pool.NewLimits(pool.LimitsConfig{Store: s.Store, Clock: clk, Enforce: cfg.Quotas.Enforce, Max: cfg.Quotas.Max}); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.API.Imports = &userimport.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Users: users,
 		Log: s.Log, PublicURL: cfg.PublicURL}
 	if err := s.mountDomains(pools, users, tokens, signIn); err != nil {
@@ -217,6 +221,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		IAM:      iam,
 		Logger:   s.Log,
 		Observer: metrics.observe,
+		Admit:    s.API.Limits.Admit,
 	})
 	s.Handler = s.routes(edge)
 	return s, nil

@@ -58,6 +58,11 @@ type Config struct {
 	MaxBody  int64
 	Logger   *slog.Logger
 	Observer Observer
+	// Admit, when set, is asked about every implemented operation after
+	// its signature is checked and before it is decoded or run; its error
+	// (TooManyRequestsException) is the answer. Request-rate quotas are
+	// enforced there, in one place.
+	Admit func(ctx context.Context, service, operation string) error
 }
 
 // Handler serves AWS JSON 1.1 requests for the configured services.
@@ -67,6 +72,7 @@ type Handler struct {
 	maxBody int64
 	log     *slog.Logger
 	observe Observer
+	admit   func(ctx context.Context, service, operation string) error
 }
 
 type route struct {
@@ -82,6 +88,7 @@ func New(cfg Config) *Handler {
 		maxBody: cfg.MaxBody,
 		log:     cfg.Logger,
 		observe: cfg.Observer,
+		admit:   cfg.Admit,
 	}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
@@ -160,6 +167,11 @@ func (h *Handler) serve(ctx context.Context, r *http.Request, rt *route, c *call
 	}
 	if !rt.op.Implemented {
 		return nil, errs.Newf(errs.NotImplementedException, "cirro does not implement %s yet (see docs/compatibility.md).", rt.op.Name)
+	}
+	if h.admit != nil {
+		if err := h.admit(ctx, rt.svc.SigningName, rt.op.Name); err != nil {
+			return nil, err
+		}
 	}
 	dec := &decoder{body: body, svc: rt.svc, op: rt.op.Name, principal: principal}
 	return rt.op.Invoke(ctx, dec)
