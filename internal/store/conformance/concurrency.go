@@ -15,6 +15,7 @@ var concurrencyTests = []test{
 	{"ConcurrentUniqueKey", testConcurrentUniqueKey},
 	{"ConcurrentCounter", testConcurrentCounter},
 	{"ReadsSeeWholeTransactions", testReadsSeeWholeTransactions},
+	{"ConcurrentOutcomes", testConcurrentOutcomes},
 }
 
 const writers = 50

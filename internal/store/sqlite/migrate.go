@@ -59,3 +59,21 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 }
+
+// withWriteTx runs fn in a BEGIN IMMEDIATE transaction on the writer and
+// commits if fn returns nil. Only migrate uses it, before the writer loop
+// starts; afterwards the loop is the writer's only user.
+func (s *Store) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}

@@ -32,7 +32,7 @@ func TestConnectionSettings(t *testing.T) {
 		}
 		return v
 	}
-	want := map[string]string{"synchronous": "2", "journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "query_only": "0"}
+	want := map[string]string{"synchronous": "2", "journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "query_only": "0", "temp_store": "2"}
 	for name, v := range want {
 		if got := pragma(file.writer, name); got != v {
 			t.Errorf("file writer: %s = %s, want %s", name, got, v)

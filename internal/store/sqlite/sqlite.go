@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,9 +38,15 @@ type Store struct {
 	// and the pools above may close idle ones.
 	keepDB *sql.DB
 	keep   *sql.Conn
-	// writeTurn is the in-process writer queue, a channel rather than a
-	// mutex so that waiting for it respects the context.
-	writeTurn chan struct{}
+	// queue feeds the writer loop (group.go), the only user of writer
+	// once the Store is open; nil until the loop runs.
+	queue        *writeQueue
+	maxGroup     int
+	maxGroupTime time.Duration
+	// groups and grouped count committed groups and the Writes in them.
+	groups, grouped atomic.Int64
+	// failCommit, set by tests, fails a group's commit with its error.
+	failCommit func() error
 	// turns, for an in-memory database only, lets Reads and Writes take
 	// turns in process (see OpenMemory); nil for a file.
 	turns     *semaphore.Weighted
@@ -103,7 +110,7 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 		}
 		return name + "?" + v.Encode()
 	}
-	s := &Store{writeTurn: make(chan struct{}, 1)}
+	s := &Store{maxGroup: groupLimit(), maxGroupTime: maxGroupTime}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -119,7 +126,11 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 		}
 	}
 
-	if s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}})); err != nil {
+	// temp_store=MEMORY keeps the statement journal, where SQLite saves
+	// what a SAVEPOINT may have to restore, in memory: in a group of
+	// Writes (group.go) that is every page an earlier member changed, and
+	// spilled to a temporary file it halved write throughput (doc.go).
+	if s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}, "_pragma": {"temp_store(MEMORY)"}})); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	s.writer.SetMaxOpenConns(1)
@@ -132,6 +143,8 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 		return nil, err
 	}
 	s.writeStmts = newStmtCache(s.writer)
+	s.queue = newWriteQueue()
+	go s.writeLoop()
 
 	// Readers never write; query_only makes an accidental write inside
 	// Read fail instead of racing the single writer.
@@ -151,18 +164,6 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 	}
 	return s, nil
 }
-
-// lockWriter waits for this process's turn to write.
-func (s *Store) lockWriter(ctx context.Context) error {
-	select {
-	case s.writeTurn <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (s *Store) unlockWriter() { <-s.writeTurn }
 
 // takeTurn waits for a turn of weight n (1 for a Read, readSlots for a
 // Write) and returns its release. Past busy_timeout it gives up and lets
@@ -195,42 +196,12 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 	return fn(&sqlTx{tx: tx, stmts: s.readStmts})
 }
 
-// Write runs fn in the write transaction, retrying on store.ErrConflict.
+// Write runs fn in the writer's transaction, retrying on
+// store.ErrConflict. fn shares that transaction with the other Writes of
+// its group, inside a savepoint of its own (group.go, doc.go).
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return sqlbase.Retry(ctx, func() error { return s.writeOnce(ctx, fn) })
-}
-
-func (s *Store) writeOnce(ctx context.Context, fn func(store.Tx) error) error {
-	return s.withWriteTx(ctx, func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx, stmts: s.writeStmts}) })
-}
-
-// withWriteTx runs fn in a BEGIN IMMEDIATE transaction on the writer,
-// committing only if fn returns nil. The deferred rollback also covers a
-// panicking fn, which then propagates with the writer released.
-func (s *Store) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if err := s.lockWriter(ctx); err != nil {
-		return err
-	}
-	defer s.unlockWriter()
-	defer s.takeTurn(ctx, s.readSlots)()
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	done = true
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
+	run := func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx, stmts: s.writeStmts, shared: true}) }
+	return sqlbase.Retry(ctx, func() error { return s.submit(ctx, run) })
 }
 
 // Sweep deletes expired records in batches of separate transactions so
@@ -240,8 +211,9 @@ func (s *Store) Sweep(ctx context.Context, t time.Time) (int, error) {
 	total := 0
 	for {
 		var n int64
-		err := s.withWriteTx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM records WHERE rowid IN
+		err := s.submit(ctx, func(tx *sql.Tx) error {
+			// Not interruptible mid-statement: see sqlTx.stmtContext.
+			res, err := tx.ExecContext(context.WithoutCancel(ctx), `DELETE FROM records WHERE rowid IN
 				(SELECT rowid FROM records WHERE expires_unix_ns < ? LIMIT ?)`, cutoff, sweepBatch)
 			if err != nil {
 				return fmt.Errorf("sqlite: sweep: %w", err)
@@ -303,6 +275,9 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // Close closes the connections; an in-memory database is discarded.
 func (s *Store) Close() error {
 	var errs []error
+	if s.queue != nil {
+		s.queue.close()
+	}
 	for _, c := range []*stmtCache{s.readStmts, s.writeStmts} {
 		c.waitIdle(busyTimeout)
 		c.close()

@@ -18,6 +18,23 @@ import (
 type sqlTx struct {
 	tx    *sql.Tx
 	stmts *stmtCache // prepared statements of the tx's database
+	// shared marks a Write's view of its group's transaction.
+	shared bool
+}
+
+// stmtContext is the context a statement runs under. In a group's
+// transaction a caller's context must not interrupt a statement: SQLite
+// rolls the whole transaction back when a writing statement is
+// interrupted, and with it the other members' work. So a caller whose
+// context is done gets its error before a statement, never during one.
+func (t *sqlTx) stmtContext(ctx context.Context) (context.Context, error) {
+	if !t.shared {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return ctx, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 // query and queryRow run a query as a prepared statement when the cache
@@ -73,10 +90,18 @@ func (t *sqlTx) queryOne(ctx context.Context, query string, args ...any) (*store
 }
 
 func (t *sqlTx) Get(ctx context.Context, kind, id string) (*store.Record, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return t.queryOne(ctx, "SELECT "+sqlbase.Columns+" FROM records r WHERE r.kind = ? AND r.id = ?", kind, id)
 }
 
 func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*store.Record, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	query, args := sqlbase.LookupSQL(sqlbase.Question, kind, scope, name, value)
 	return t.queryOne(ctx, query, args...)
 }
@@ -87,6 +112,10 @@ func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*s
 const getManySQL = "SELECT " + sqlbase.Columns + " FROM records r WHERE r.kind = ? AND r.id IN (SELECT value FROM json_each(?))"
 
 func (t *sqlTx) GetMany(ctx context.Context, kind string, ids []string) ([]*store.Record, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -102,6 +131,10 @@ func (t *sqlTx) GetMany(ctx context.Context, kind string, ids []string) ([]*stor
 }
 
 func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	query, args, err := sqlbase.ListSQL(q, sqlbase.Question, false)
 	if err != nil {
 		return nil, err
@@ -131,6 +164,10 @@ func (t *sqlTx) records(ctx context.Context, op, query string, args ...any) ([]*
 }
 
 func (t *sqlTx) Count(ctx context.Context, q store.Query) (int, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return 0, err
+	}
 	query, args, err := sqlbase.ListSQL(q, sqlbase.Question, true)
 	if err != nil {
 		return 0, err
@@ -143,10 +180,14 @@ func (t *sqlTx) Count(ctx context.Context, q store.Query) (int, error) {
 }
 
 func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	if err := sqlbase.Check(rec); err != nil {
 		return err
 	}
-	err := t.atomically(ctx, func() error {
+	err = t.atomically(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
 			VALUES (?, ?, ?, ?, 1, ?)`, rec.Kind, rec.ID, rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires))
 		if isUniqueViolation(err) {
@@ -164,10 +205,14 @@ func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
 }
 
 func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	if err := sqlbase.Check(rec); err != nil {
 		return err
 	}
-	err := t.atomically(ctx, func() error {
+	err = t.atomically(ctx, func() error {
 		res, err := t.exec(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
 			WHERE kind = ? AND id = ? AND version = ?`,
 			rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires), rec.Kind, rec.ID, rec.Version)
@@ -245,6 +290,10 @@ func (t *sqlTx) atomically(ctx context.Context, fn func() error) error {
 }
 
 func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete: %w", err)
@@ -258,6 +307,10 @@ func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
 }
 
 func (t *sqlTx) DeleteScope(ctx context.Context, scope string) (int, error) {
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return 0, err
+	}
 	res, err := t.exec(ctx, "DELETE FROM records WHERE scope = ?", scope)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
