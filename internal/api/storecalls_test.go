@@ -31,10 +31,10 @@ var storeCallOps = []struct {
 	run    func(f *callFixture, t *testing.T, round int)
 }{
 	{"AdminCreateUser", callBudget{3, 6}, (*callFixture).create},
-	{"InitiateAuth USER_PASSWORD_AUTH", callBudget{6, 12}, (*callFixture).password},
-	{"InitiateAuth USER_SRP_AUTH", callBudget{3, 5}, (*callFixture).srpStart},
-	{"RespondToAuthChallenge PASSWORD_VERIFIER", callBudget{6, 13}, (*callFixture).srpVerify},
-	{"InitiateAuth REFRESH_TOKEN_AUTH", callBudget{5, 10}, (*callFixture).refresh},
+	{"InitiateAuth USER_PASSWORD_AUTH", callBudget{3, 10}, (*callFixture).password},
+	{"InitiateAuth USER_SRP_AUTH", callBudget{2, 5}, (*callFixture).srpStart},
+	{"RespondToAuthChallenge PASSWORD_VERIFIER", callBudget{3, 11}, (*callFixture).srpVerify},
+	{"InitiateAuth REFRESH_TOKEN_AUTH", callBudget{2, 8}, (*callFixture).refresh},
 	{"GetUser", callBudget{3, 8}, (*callFixture).getUser},
 	{"AdminGetUser", callBudget{2, 4}, (*callFixture).adminGetUser},
 	{"ListUsers email = …", callBudget{2, 4}, (*callFixture).listByEmail},

@@ -17,8 +17,16 @@ import (
 // belong to) and starts a Request. The admin operations name the pool
 // first, so an unknown pool is reported before an unknown client.
 func (s *Service) open(ctx context.Context, admin bool, poolID *string, clientID string) (*Request, error) {
+	return s.openFor(ctx, admin, poolID, clientID, nil)
+}
+
+// openFor is open for a call of the sign-in operations: in the same read
+// transaction it reads what the call's flow or challenge will need
+// (preload, snapshot.go).
+func (s *Service) openFor(ctx context.Context, admin bool, poolID *string, clientID string, call *call) (*Request, error) {
 	r := &Request{Admin: admin, now: s.clock.Now()}
 	err := s.store.Read(ctx, func(tx store.Tx) error {
+		r.Pool, r.snap = nil, snapshot{}
 		if admin {
 			p, _, err := s.pools.SharedPool(ctx, tx, *poolID)
 			if err != nil {
@@ -36,9 +44,11 @@ func (s *Service) open(ctx context.Context, admin bool, poolID *string, clientID
 		}
 		r.Client = c
 		if r.Pool == nil {
-			r.Pool, _, err = s.pools.SharedPool(ctx, tx, deref(c.UserPoolId))
+			if r.Pool, _, err = s.pools.SharedPool(ctx, tx, deref(c.UserPoolId)); err != nil {
+				return err
+			}
 		}
-		return err
+		return s.preload(ctx, tx, r, call)
 	})
 	if err != nil {
 		return nil, err
@@ -83,11 +93,13 @@ func (r *Request) hidesUsers() bool { return pool.PreventsUserExistenceErrors(r.
 // caller then does the work a real attempt would and fails as a wrong
 // password does.
 func (s *Service) findUser(ctx context.Context, r *Request, name string) (*user.User, error) {
-	var u *user.User
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		u, _, err = s.users.FindForSignIn(ctx, tx, r.Pool, name)
-		return err
-	})
+	u, err, ok := r.snap.takeUser(nameKey(name))
+	if !ok {
+		err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+			u, _, err = s.users.FindForSignIn(ctx, tx, r.Pool, name)
+			return err
+		})
+	}
 	if errs.Is(err, errs.UserNotFoundException) || isNotFound(err) {
 		if r.hidesUsers() {
 			return nil, nil
@@ -99,12 +111,14 @@ func (s *Service) findUser(ctx context.Context, r *Request, name string) (*user.
 
 // getUser reads a user by sub, for the steps that continue a sign-in.
 // A user deleted in the meantime fails the sign-in as a wrong password.
-func (s *Service) getUser(ctx context.Context, poolID, sub string) (*user.User, error) {
-	var u *user.User
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		u, _, err = s.users.Get(ctx, tx, poolID, sub)
-		return err
-	})
+func (s *Service) getUser(ctx context.Context, r *Request, poolID, sub string) (*user.User, error) {
+	u, err, ok := r.snap.takeUser(subKey(poolID, sub))
+	if !ok {
+		err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+			u, _, err = s.users.Get(ctx, tx, poolID, sub)
+			return err
+		})
+	}
 	if isNotFound(err) {
 		return nil, errIncorrect
 	}

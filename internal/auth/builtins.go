@@ -16,20 +16,20 @@ func (s *Service) registerBuiltins() {
 		Name: cognitoidp.AuthFlowTypeUserSrpAuth, Public: true, Admin: true,
 		Allowed: []string{cognitoidp.ExplicitAuthFlowsTypeAllowUserSrpAuth}, Legacy: true,
 		Disabled: errs.New(errs.InvalidParameterException, "USER_SRP_AUTH is not enabled for the client."),
-		Handler:  HandlerFunc(s.startSRP),
+		Handler:  HandlerFunc(s.startSRP), Load: s.loadSRPStart,
 	})
 	s.HandleFlow(FlowSpec{
 		Name: cognitoidp.AuthFlowTypeUserPasswordAuth, Public: true,
 		Allowed:  []string{cognitoidp.ExplicitAuthFlowsTypeAllowUserPasswordAuth, cognitoidp.ExplicitAuthFlowsTypeUserPasswordAuth},
 		Disabled: errs.New(errs.InvalidParameterException, "USER_PASSWORD_AUTH flow not enabled for this client"),
-		Handler:  HandlerFunc(s.passwordFlow),
+		Handler:  HandlerFunc(s.passwordFlow), Load: s.loadPasswordFlow,
 	})
 	for _, name := range []string{cognitoidp.AuthFlowTypeAdminUserPasswordAuth, cognitoidp.AuthFlowTypeAdminNoSrpAuth} {
 		s.HandleFlow(FlowSpec{
 			Name: name, Admin: true,
 			Allowed:  []string{cognitoidp.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, cognitoidp.ExplicitAuthFlowsTypeAdminNoSrpAuth},
 			Disabled: flowOff,
-			Handler:  HandlerFunc(s.passwordFlow),
+			Handler:  HandlerFunc(s.passwordFlow), Load: s.loadPasswordFlow,
 		})
 	}
 	for _, name := range []string{cognitoidp.AuthFlowTypeRefreshTokenAuth, cognitoidp.AuthFlowTypeRefreshToken} {
@@ -37,10 +37,10 @@ func (s *Service) registerBuiltins() {
 			Name: name, Public: true, Admin: true,
 			Allowed: []string{cognitoidp.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}, Legacy: true,
 			Disabled: flowOff,
-			Handler:  HandlerFunc(s.refreshFlow),
+			Handler:  HandlerFunc(s.refreshFlow), Load: s.loadRefresh,
 		})
 	}
-	s.HandleChallenge(ChallengeSpec{Name: cognitoidp.ChallengeNameTypePasswordVerifier, Handler: HandlerFunc(s.answerSRP), Stateless: true})
+	s.HandleChallenge(ChallengeSpec{Name: cognitoidp.ChallengeNameTypePasswordVerifier, Handler: HandlerFunc(s.answerSRP), Stateless: true, Load: s.loadSRPAnswer})
 	s.HandleChallenge(ChallengeSpec{Name: cognitoidp.ChallengeNameTypeNewPasswordRequired, Handler: HandlerFunc(s.answerNewPassword)})
 	s.AddStep(newPasswordStep{})
 }

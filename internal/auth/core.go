@@ -54,13 +54,13 @@ func (s *Service) respond(ctx context.Context, r *Request, challenge string, res
 	if spec.Stateless {
 		r.eventID = newEventID()
 	} else {
-		if r.Session, err = s.openSession(r, deref(session)); err != nil {
+		if r.Session, err = s.sessionOnce(r, deref(session)); err != nil {
 			return nil, err
 		}
 		if err := s.checkSessionUser(ctx, r, name); err != nil {
 			return nil, err
 		}
-		if err := s.checkUnspent(ctx, r.Session.ID); err != nil {
+		if err := s.checkUnspent(ctx, r, r.Session.ID); err != nil {
 			return nil, err
 		}
 		r.eventID = r.Session.EventID

@@ -115,7 +115,7 @@ func TestPluggableHandlers(t *testing.T) {
 		if r.Param("ANSWER") != r.Session.Data["answer"] {
 			return nil, errIncorrect
 		}
-		u, err := h.svc.getUser(ctx, r.Session.PoolID, r.Session.Sub)
+		u, err := h.svc.getUser(ctx, r, r.Session.PoolID, r.Session.Sub)
 		return &Outcome{User: u}, err
 	})})
 	start, err := h.svc.InitiateAuth(h.ctx, &cognitoidp.InitiateAuthRequest{AuthFlow: ptr(cognitoidp.AuthFlowTypeCustomAuth), ClientId: &h.clientID,

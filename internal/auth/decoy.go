@@ -39,13 +39,10 @@ func (s *Service) decoyID(r *Request, name string) string {
 func (s *Service) unknownUser(ctx context.Context, r *Request, name string, work func()) error {
 	id := s.decoyID(r, name)
 	var doc decoyDoc
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		rec, err := tx.Get(ctx, KindDecoy, id)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(rec.Data, &doc)
-	})
+	rec, err := s.get(ctx, r, KindDecoy, id)
+	if err == nil {
+		err = json.Unmarshal(rec.Data, &doc)
+	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -33,6 +33,19 @@
 // generation) leaves a failed event and no tokens, and a sign-in costs a
 // single write.
 //
+// # One read per call
+//
+// Each call of the four operations reads what it needs in one read
+// transaction, the one that reads its client and pool (snapshot.go): the
+// flow's or challenge's Loader reads the user a name, a Session or a
+// SECRET_BLOCK designates, the single-use record of the Session, a refresh
+// token; for a user the call may sign in it also reads the groups their
+// tokens carry and what Steps and TokenHooks preload (Preloader: the
+// pool's MFA configuration). The handlers find all this in the Request
+// and read on their own only what is not there. Nothing outlives the
+// call, so a change to a client, pool or user made on any node is seen by
+// the next call; the one write of a sign-in re-reads what it changes.
+//
 // # Sessions
 //
 // A Session string is the state of an unfinished sign-in sealed under the

@@ -31,7 +31,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out *Outcome) (*result
 	if err != nil {
 		return nil, err
 	}
-	subject, err := s.subject(ctx, preview)
+	subject, err := s.subjectOf(ctx, r, preview)
 	if err != nil {
 		return nil, err
 	}

@@ -103,6 +103,9 @@ type FlowSpec struct {
 	// Disabled is the error for a client that does not enable the flow.
 	Disabled error
 	Handler  Handler
+	// Load, if set, reads what Handler will need in the read transaction
+	// that opens the call (snapshot.go).
+	Load Loader
 }
 
 // ChallengeSpec registers a ChallengeName.
@@ -112,6 +115,10 @@ type ChallengeSpec struct {
 	// Stateless answers carry no Session (PASSWORD_VERIFIER); all others
 	// must present the Session of the challenge they answer.
 	Stateless bool
+	// Load, if set, reads what Handler will need in the read transaction
+	// that opens the call; without it, a challenge with a Session has the
+	// Session's user and its single-use record read there (snapshot.go).
+	Load Loader
 }
 
 // Request is one step of a sign-in as a handler sees it.
@@ -145,6 +152,8 @@ type Request struct {
 	// eventID is the auth event of this sign-in: the Session's, or a new
 	// one when the sign-in started with this request.
 	eventID string
+	// snap is what the call read when it was opened.
+	snap snapshot
 }
 
 // Param returns a parameter, "" when absent.

@@ -190,7 +190,7 @@ func (s *Service) HostedTokens(ctx context.Context, g HostedGrant) (*token.Token
 		return nil, err
 	}
 	r.Name, r.Context = HostedFlow, contextOf(ctx, nil, nil)
-	u, err := s.getUser(ctx, deref(r.Pool.Id), g.Sub)
+	u, err := s.getUser(ctx, r, deref(r.Pool.Id), g.Sub)
 	if err != nil {
 		return nil, err
 	}

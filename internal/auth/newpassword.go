@@ -66,7 +66,7 @@ func (s *Service) answerNewPassword(ctx context.Context, r *Request) (*Outcome, 
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.getUser(ctx, r.Session.PoolID, r.Session.Sub)
+	u, err := s.getUser(ctx, r, r.Session.PoolID, r.Session.Sub)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 
 // InitiateAuth starts a sign-in from an app (no IAM credentials).
 func (s *Service) InitiateAuth(ctx context.Context, in *cognitoidp.InitiateAuthRequest) (*cognitoidp.InitiateAuthResponse, error) {
-	r, err := s.open(ctx, false, nil, *in.ClientId)
+	r, err := s.openFor(ctx, false, nil, *in.ClientId, &call{flow: *in.AuthFlow, params: in.AuthParameters})
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cognitoidp.InitiateAuthR
 
 // AdminInitiateAuth starts a sign-in from a back end (IAM credentials).
 func (s *Service) AdminInitiateAuth(ctx context.Context, in *cognitoidp.AdminInitiateAuthRequest) (*cognitoidp.AdminInitiateAuthResponse, error) {
-	r, err := s.open(ctx, true, in.UserPoolId, *in.ClientId)
+	r, err := s.openFor(ctx, true, in.UserPoolId, *in.ClientId, &call{flow: *in.AuthFlow, params: in.AuthParameters})
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cognitoidp.AdminIni
 
 // RespondToAuthChallenge answers a challenge from an app.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cognitoidp.RespondToAuthChallengeRequest) (*cognitoidp.RespondToAuthChallengeResponse, error) {
-	r, err := s.open(ctx, false, nil, *in.ClientId)
+	r, err := s.openFor(ctx, false, nil, *in.ClientId, &call{challenge: *in.ChallengeName, params: in.ChallengeResponses, session: in.Session})
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cognitoidp.Res
 
 // AdminRespondToAuthChallenge answers a challenge from a back end.
 func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cognitoidp.AdminRespondToAuthChallengeRequest) (*cognitoidp.AdminRespondToAuthChallengeResponse, error) {
-	r, err := s.open(ctx, true, in.UserPoolId, *in.ClientId)
+	r, err := s.openFor(ctx, true, in.UserPoolId, *in.ClientId, &call{challenge: *in.ChallengeName, params: in.ChallengeResponses, session: in.Session})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
@@ -26,6 +27,23 @@ func (s *Service) passwordFlow(ctx context.Context, r *Request) (*Outcome, error
 		return nil, err
 	}
 	return s.passwordFor(ctx, r, name, pw, u)
+}
+
+// loadPasswordFlow is the Loader of the password flows: the user USERNAME
+// names and, for a name nobody has when the client hides users, the decoy
+// lockout unknownUser reads. A request without the right SECRET_HASH
+// reads nothing, as before the snapshot: whether a name exists must not
+// show in the time of an answer that comes before the user is looked up.
+func (s *Service) loadPasswordFlow(ctx context.Context, tx store.Tx, r *Request) (*user.User, error) {
+	name := r.Param("USERNAME")
+	if name == "" || r.CheckSecretHash(name) != nil {
+		return nil, nil
+	}
+	u, err := s.loadNamed(ctx, tx, r, name)
+	if err == nil && u == nil && r.hidesUsers() {
+		err = r.loadGet(ctx, tx, KindDecoy, s.decoyID(r, name))
+	}
+	return u, err
 }
 
 // passwordFor proves pw for u (nil: a name nobody has, which fails as a

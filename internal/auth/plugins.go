@@ -65,7 +65,7 @@ func (s *Service) SessionUser(ctx context.Context, r *Request) (*user.User, erro
 	if r.Session == nil {
 		return nil, errSessionInvalid
 	}
-	return s.getUser(ctx, r.Session.PoolID, r.Session.Sub)
+	return s.getUser(ctx, r, r.Session.PoolID, r.Session.Sub)
 }
 
 // CheckLockout refuses, as sign-in refuses a password, a factor of a user
@@ -130,7 +130,7 @@ func (s *Service) OpenSession(ctx context.Context, poolID, clientID, raw, challe
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkUnspent(ctx, ss.ID); err != nil {
+	if err := s.checkUnspent(ctx, r, ss.ID); err != nil {
 		return nil, err
 	}
 	return ss, nil

@@ -86,11 +86,8 @@ func (s *Service) openSession(r *Request, raw string) (*Session, error) {
 
 // checkUnspent refuses a session or secret block already used. It is an
 // early, friendly answer for replays; spendAll decides races.
-func (s *Service) checkUnspent(ctx context.Context, id string) error {
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.Get(ctx, KindSpent, id)
-		return err
-	})
+func (s *Service) checkUnspent(ctx context.Context, r *Request, id string) error {
+	_, err := s.get(ctx, r, KindSpent, id)
 	switch {
 	case err == nil:
 		return errSessionUsed

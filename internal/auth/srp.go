@@ -130,7 +130,7 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 		}
 		*p.dst = v
 	}
-	blockBytes, b, err := s.openBlock(r, rawBlock)
+	blockBytes, b, err := s.blockOnce(r, rawBlock)
 	if err != nil {
 		return nil, err
 	}
@@ -152,28 +152,96 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	poolName := srp.PoolName(deref(r.Pool.Id))
 	prove := func() (bool, error) { return key.Verify(poolName, b.UserID, blockBytes, ts, sig), nil }
 	if b.Sub == "" {
-		if err := s.checkUnspent(ctx, b.ID); err != nil {
+		if err := s.checkUnspent(ctx, r, b.ID); err != nil {
 			return nil, err
 		}
 		r.Spend(b.ID, b.Expires)
 		// The same work as a real proof; it cannot succeed.
 		return nil, s.unknownUser(ctx, r, b.Name, func() { prove() })
 	}
+	u, err := s.srpUser(ctx, r, b)
+	if err != nil {
+		return nil, err
+	}
+	return s.passwordProof(ctx, r, u, prove)
+}
+
+// srpUser is the user of a real user's secret block, whose event must not
+// exist yet (the block is unused), as the call read them or read now.
+func (s *Service) srpUser(ctx context.Context, r *Request, b *secretBlock) (*user.User, error) {
+	poolID := deref(r.Pool.Id)
+	if used, ok := r.snap.events[b.EventID]; ok {
+		if used != nil {
+			return nil, used
+		}
+		return s.getUser(ctx, r, poolID, b.Sub)
+	}
 	var u *user.User
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		if err := checkEventUnused(ctx, tx, deref(r.Pool.Id), b.EventID); err != nil {
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		if err := checkEventUnused(ctx, tx, poolID, b.EventID); err != nil {
 			return err
 		}
-		u, _, err = s.users.Get(ctx, tx, deref(r.Pool.Id), b.Sub)
+		u, _, err = s.users.Get(ctx, tx, poolID, b.Sub)
 		return err
 	})
 	if isNotFound(err) {
 		return nil, errIncorrect // deleted since the challenge
 	}
-	if err != nil {
+	return u, err
+}
+
+// loadSRPStart is the Loader of USER_SRP_AUTH: the user USERNAME names.
+// The call issues no tokens, so nothing more is read for them.
+func (s *Service) loadSRPStart(ctx context.Context, tx store.Tx, r *Request) (*user.User, error) {
+	if name := r.Param("USERNAME"); name != "" && r.CheckSecretHash(name) == nil {
+		_, err := s.loadNamed(ctx, tx, r, name)
 		return nil, err
 	}
-	return s.passwordProof(ctx, r, u, prove)
+	return nil, nil
+}
+
+// loadSRPAnswer is the Loader of PASSWORD_VERIFIER: for a real user's
+// block, whether its event exists (the block was used) and the user; for
+// a decoy's, its single-use record and the decoy lockout, which
+// unknownUser reads (the same number of reads, so that an unknown name
+// takes the time a wrong password does).
+func (s *Service) loadSRPAnswer(ctx context.Context, tx store.Tx, r *Request) (*user.User, error) {
+	if r.CheckSecretHash(r.Param("USERNAME")) != nil {
+		return nil, nil
+	}
+	_, b, err := s.blockOnce(r, r.Param("PASSWORD_CLAIM_SECRET_BLOCK"))
+	if err != nil {
+		return nil, nil
+	}
+	if b.Sub == "" {
+		if err := r.loadGet(ctx, tx, KindSpent, b.ID); err != nil {
+			return nil, err
+		}
+		return nil, r.loadGet(ctx, tx, KindDecoy, s.decoyID(r, b.Name))
+	}
+	poolID := deref(r.Pool.Id)
+	used := checkEventUnused(ctx, tx, poolID, b.EventID)
+	if used != nil && used != errSessionUsed {
+		return nil, used
+	}
+	if r.snap.events == nil {
+		r.snap.events = map[string]error{}
+	}
+	r.snap.events[b.EventID] = used
+	if used != nil {
+		return nil, nil
+	}
+	return s.loadSub(ctx, tx, r, poolID, b.Sub)
+}
+
+// blockOnce is openBlock, once per call.
+func (s *Service) blockOnce(r *Request, raw string) ([]byte, *secretBlock, error) {
+	if o := r.snap.block; o != nil && o.raw == raw {
+		return o.bytes, o.b, o.err
+	}
+	data, b, err := s.openBlock(r, raw)
+	r.snap.block = &openedBlock{raw: raw, bytes: data, b: b, err: err}
+	return data, b, err
 }
 
 func (s *Service) sealBlock(r *Request, b *secretBlock) (string, error) {

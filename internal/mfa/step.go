@@ -9,6 +9,7 @@ import (
 
 	"github.com/cirrohq/cirro/internal/auth"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
+	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/user"
 )
 
@@ -39,9 +40,12 @@ func (st step) Next(ctx context.Context, r *auth.Request, u *user.User, passed [
 	if slices.ContainsFunc(passed, func(p string) bool { return slices.Contains(settled, p) }) || passwordless(r, passed) {
 		return nil, nil
 	}
-	c, err := st.s.config(ctx, u.PoolID)
-	if err != nil {
-		return nil, err
+	c, ok := kept(r)
+	if !ok {
+		var err error
+		if c, err = st.s.config(ctx, u.PoolID); err != nil {
+			return nil, err
+		}
 	}
 	name, offer := c.decide(u)
 	switch name {
@@ -56,6 +60,33 @@ func (st step) Next(ctx context.Context, r *auth.Request, u *user.User, passed [
 		}, nil
 	}
 	return st.s.challenge(ctx, r, c, u, name)
+}
+
+// configKey keeps the pool's MFA configuration in a sign-in's Request.
+type configKey struct{}
+
+// Preload reads the pool's MFA configuration in the read transaction of a
+// call that may sign u in (auth.Preloader), unless the call answers a
+// challenge after which no MFA is asked.
+func (st step) Preload(ctx context.Context, tx store.Tx, r *auth.Request, u *user.User) error {
+	if slices.Contains(settled, r.Name) || passwordless(r, nil) {
+		return nil
+	}
+	m, err := st.s.Pools.MfaConfigOf(ctx, tx, r.Pool)
+	if err != nil {
+		return err
+	}
+	r.Keep(configKey{}, configOf(r.Pool, m))
+	return nil
+}
+
+func kept(r *auth.Request) (*config, bool) {
+	v, ok := r.Kept(configKey{})
+	if !ok {
+		return nil, false
+	}
+	c, ok := v.(*config)
+	return c, ok
 }
 
 // passwordless reports a custom sign-in (CUSTOM_AUTH) that proved no

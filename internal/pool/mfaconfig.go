@@ -93,7 +93,13 @@ func (s *Service) MfaConfig(ctx context.Context, tx store.Tx, poolID string) (*c
 	if err != nil {
 		return nil, err
 	}
-	st, _, err := loadMfa(ctx, tx, poolID)
+	return s.MfaConfigOf(ctx, tx, p)
+}
+
+// MfaConfigOf is MfaConfig for a pool the caller has read already (a
+// sign-in reads it with its client): one read fewer.
+func (s *Service) MfaConfigOf(ctx context.Context, tx store.Tx, p *cognitoidp.UserPoolType) (*cognitoidp.GetUserPoolMfaConfigResponse, error) {
+	st, _, err := loadMfa(ctx, tx, *p.Id)
 	if err != nil {
 		return nil, err
 	}

@@ -155,6 +155,36 @@ type RefreshRequest struct {
 	// the user (refusing, with Cognito's error, a user who may no longer
 	// sign in) and runs the trigger. Its Subject.Sub must be Grant.Sub.
 	Prepare func(ctx context.Context, g *Grant) (*Renewal, error)
+	// Read, if set, is the token as ReadRefresh read it in the caller's
+	// transaction; Refresh then reads nothing before signing.
+	Read *RefreshRead
+}
+
+// RefreshRead is a refresh token read and checked by ReadRefresh, for a
+// caller that reads it together with more (the sign-in core reads client,
+// token and user in one transaction).
+type RefreshRead struct {
+	id     string
+	d      *refreshDoc
+	client *cognitoidp.UserPoolClientType
+	err    error
+}
+
+// ReadRefresh reads and checks, in tx, the refresh token of req for
+// client, the app client req.ClientID names as the caller read it.
+// users, if not nil, stands in for the service's Users port (the caller
+// may keep the user it reads). What it finds, errors included, is handed
+// to Refresh through RefreshRequest.Read; an error is also returned.
+func (s *Service) ReadRefresh(ctx context.Context, tx store.Tx, req RefreshRequest, client *cognitoidp.UserPoolClientType, users Users) (*RefreshRead, error) {
+	rr := &RefreshRead{id: refreshID(req.Token), client: client}
+	if users == nil {
+		users = s.users
+	}
+	_, rr.d, rr.err = getRefresh(ctx, tx, rr.id)
+	if rr.err == nil {
+		rr.err = s.checkRefresh(ctx, tx, users, rr.d, client, req.ClientID, req.DeviceKey)
+	}
+	return rr, rr.err
 }
 
 // errReuse signals use of a rotated refresh token after its grace period.
@@ -172,19 +202,21 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Tokens, err
 	if len(req.Token) == 0 || len(req.Token) > 2048 {
 		return nil, notAuthorized(msgInvalidRefresh)
 	}
-	id := refreshID(req.Token)
-	var d *refreshDoc
-	var client *cognitoidp.UserPoolClientType
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		var err error
-		if _, d, err = getRefresh(ctx, tx, id); err != nil {
-			return err
-		}
-		if client, err = s.dir.Client(ctx, tx, req.ClientID); err != nil {
-			return err
-		}
-		return s.checkRefresh(ctx, tx, d, client, req.ClientID, req.DeviceKey)
-	})
+	rr := req.Read
+	if rr == nil || rr.id != refreshID(req.Token) {
+		rr = &RefreshRead{id: refreshID(req.Token)}
+		rr.err = s.store.Read(ctx, func(tx store.Tx) error {
+			var err error
+			if _, rr.d, err = getRefresh(ctx, tx, rr.id); err != nil {
+				return err
+			}
+			if rr.client, err = s.dir.Client(ctx, tx, req.ClientID); err != nil {
+				return err
+			}
+			return s.checkRefresh(ctx, tx, s.users, rr.d, rr.client, req.ClientID, req.DeviceKey)
+		})
+	}
+	id, d, client, err := rr.id, rr.d, rr.client, rr.err
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, notAuthorized(msgInvalidRefresh)
@@ -226,7 +258,7 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Tokens, err
 }
 
 // checkRefresh decides whether a stored refresh token may be used now.
-func (s *Service) checkRefresh(ctx context.Context, tx store.Tx, d *refreshDoc, client *cognitoidp.UserPoolClientType, clientID, deviceKey string) error {
+func (s *Service) checkRefresh(ctx context.Context, tx store.Tx, users Users, d *refreshDoc, client *cognitoidp.UserPoolClientType, clientID, deviceKey string) error {
 	now := s.clock.Now()
 	switch {
 	case d.Client != clientID || client.UserPoolId == nil || *client.UserPoolId != d.Pool:
@@ -241,7 +273,7 @@ func (s *Service) checkRefresh(ctx context.Context, tx store.Tx, d *refreshDoc, 
 		// (or with another) DEVICE_KEY "Invalid Refresh Token".
 		return notAuthorized(msgInvalidRefresh)
 	}
-	validAfter, exists, err := s.users.TokensValidAfter(ctx, tx, d.Pool, d.Sub)
+	validAfter, exists, err := users.TokensValidAfter(ctx, tx, d.Pool, d.Sub)
 	if err != nil {
 		return err
 	}

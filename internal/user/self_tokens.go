@@ -160,11 +160,21 @@ func (s *Service) Renew(ctx context.Context, g *token.Grant) (*token.Renewal, er
 // service keeps those the client may read), the groups with their
 // precedence and role, and the linked identities.
 func (s *Service) Subject(ctx context.Context, tx store.Tx, u *User) (*token.Subject, error) {
-	recs, err := tx.List(ctx, store.Query{Kind: pool.KindGroupMember, Scope: u.PoolID, KeyName: pool.MemberKeyUser, KeyValue: u.Sub})
+	groups, err := s.SubjectGroups(ctx, tx, u.PoolID, u.Sub)
 	if err != nil {
 		return nil, err
 	}
-	out := &token.Subject{Sub: u.Sub, Username: u.Username, Attributes: maps.Clone(u.Attributes)}
+	return SubjectOf(u, groups), nil
+}
+
+// SubjectGroups reads the groups of a user as their tokens carry them, so
+// that a caller can read them in a transaction it opened for more
+// (the sign-in's one read) and build the Subject later with SubjectOf.
+func (s *Service) SubjectGroups(ctx context.Context, tx store.Tx, poolID, sub string) ([]token.Group, error) {
+	recs, err := tx.List(ctx, store.Query{Kind: pool.KindGroupMember, Scope: poolID, KeyName: pool.MemberKeyUser, KeyValue: sub})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
 	names := make([]string, len(recs))
 	for i, rec := range recs {
 		var m membership
@@ -173,18 +183,27 @@ func (s *Service) Subject(ctx context.Context, tx store.Tx, u *User) (*token.Sub
 		}
 		names[i] = m.Group
 	}
-	gs, err := groupsNamed(ctx, tx, u.PoolID, names)
+	gs, err := groupsNamed(ctx, tx, poolID, names)
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range gs {
-		out.Groups = append(out.Groups, token.Group{Name: deref(g.GroupName), Precedence: g.Precedence, RoleArn: deref(g.RoleArn)})
+	out := make([]token.Group, len(gs))
+	for i, g := range gs {
+		out[i] = token.Group{Name: deref(g.GroupName), Precedence: g.Precedence, RoleArn: deref(g.RoleArn)}
 	}
+	return out, nil
+}
+
+// SubjectOf is u as its tokens describe it, with the groups SubjectGroups
+// read for it. It reads nothing, and shares nothing with u that the token
+// service could change.
+func SubjectOf(u *User, groups []token.Group) *token.Subject {
+	out := &token.Subject{Sub: u.Sub, Username: u.Username, Attributes: maps.Clone(u.Attributes), Groups: groups}
 	for _, id := range u.Identities {
 		out.Identities = append(out.Identities, token.Identity{
 			UserID: id.UserID, ProviderName: id.ProviderName, ProviderType: id.ProviderType,
 			Issuer: id.Issuer, Primary: id.Primary, DateCreated: id.Created,
 		})
 	}
-	return out, nil
+	return out
 }
