@@ -1,7 +1,9 @@
 // Package sqlite is the single-node backend of store: one database file
 // (or a private in-memory database for tests and development) accessed
 // through the pure-Go modernc.org/sqlite driver, so cirro stays a static,
-// cgo-free binary.
+// cgo-free binary. database/sql only pools the connections: transactions
+// and statements run on them through the driver, each statement prepared
+// once per connection (rawconn.go says why).
 //
 // SQLite allows one writer at a time. Rather than let concurrent writers
 // discover that through SQLITE_BUSY, the Store queues Writes in-process

@@ -2,7 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -43,7 +43,7 @@ const (
 // writeReq is one Write, or one Sweep batch, from its caller to the loop.
 type writeReq struct {
 	ctx   context.Context
-	fn    func(*sql.Tx) error
+	fn    func(stmtRunner) error
 	state atomic.Int32
 	done  chan outcome // capacity 1
 }
@@ -146,7 +146,7 @@ func groupLimit() int {
 
 // submit runs fn in the writer's transaction and returns once fn failed
 // or the transaction that holds its work committed (or failed to).
-func (s *Store) submit(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) submit(ctx context.Context, fn func(stmtRunner) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -200,18 +200,46 @@ func (s *Store) writeLoop() {
 func (s *Store) runGroup(first *writeReq) {
 	ctx := context.Background() // the transaction outlives any one caller
 	defer s.takeTurn(ctx, s.readSlots)()
-	tx, err := s.writer.BeginTx(ctx, nil)
+	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		first.done <- outcome{err: fmt.Errorf("sqlite: begin: %w", err)}
 		return
 	}
-	ctl := &sqlTx{tx: tx, stmts: s.writeStmts}
+	defer conn.Close()
+	// The group runs on the connection through the driver (rawconn.go).
+	// If a closure ends the goroutine (runtime.Goexit), Raw discards the
+	// connection and database/sql opens another for the next group.
+	conn.Raw(func(dc any) error {
+		c, err := s.writeConns.of(dc)
+		if err != nil {
+			first.done <- outcome{err: fmt.Errorf("sqlite: begin: %w", err)}
+			return nil
+		}
+		s.runGroupOn(dc, c, first)
+		return nil
+	})
+}
+
+func (s *Store) runGroupOn(dc any, c *rawConn, first *writeReq) {
+	begin, ok := c.conn.(driver.ConnBeginTx)
+	if !ok {
+		first.done <- outcome{err: fmt.Errorf("sqlite: begin: driver connection %T cannot begin", c.conn)}
+		return
+	}
+	// BEGIN IMMEDIATE (the writer's _txlock).
+	tx, err := begin.BeginTx(context.Background(), driver.TxOptions{})
+	if err != nil {
+		first.done <- outcome{err: fmt.Errorf("sqlite: begin: %w", err)}
+		return
+	}
+	ctl := rawRunner{c}
 	var members []*writeReq // fn returned nil; they wait for the commit
 	var current *writeReq
 	finished := false
 	defer func() {
 		if !finished { // runtime.Goexit in current's closure
 			tx.Rollback()
+			s.writeConns.drop(dc)
 			current.done <- outcome{err: errGoexit}
 			answer(members, errGoexit)
 		}
@@ -268,13 +296,13 @@ func answer(members []*writeReq, err error) {
 // transaction unusable (a savepoint that cannot be made, kept or undone,
 // e.g. because SQLite rolled the whole transaction back after an I/O
 // error).
-func (s *Store) runMember(ctl *sqlTx, r *writeReq) (ok bool, broken error) {
+func (s *Store) runMember(ctl rawRunner, r *writeReq) (ok bool, broken error) {
 	bg := context.Background()
 	if _, err := ctl.exec(bg, "SAVEPOINT cirro_write"); err != nil {
 		r.done <- outcome{err: fmt.Errorf("sqlite: savepoint: %w", err)}
 		return false, err
 	}
-	o := call(r.fn, ctl.tx)
+	o := call(r.fn, ctl)
 	if o.err == nil && o.panicked == nil {
 		if _, err := ctl.exec(bg, "RELEASE cirro_write"); err != nil {
 			r.done <- outcome{err: fmt.Errorf("sqlite: release savepoint: %w", err)}
@@ -295,7 +323,7 @@ func (s *Store) runMember(ctl *sqlTx, r *writeReq) (ok bool, broken error) {
 
 // call runs fn, turning a panic into an outcome for its caller. (A
 // runtime.Goexit cannot be stopped; runGroup and writeLoop clean up.)
-func call(fn func(*sql.Tx) error, tx *sql.Tx) (o outcome) {
+func call(fn func(stmtRunner) error, tx stmtRunner) (o outcome) {
 	defer func() {
 		if p := recover(); p != nil {
 			o = outcome{panicked: p}

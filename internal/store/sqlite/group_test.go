@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"runtime"
@@ -52,7 +51,7 @@ type pending struct {
 func (p *pending) wait() *pending { <-p.done; return p }
 
 // enqueueRaw starts submitting fn and returns once it is queued.
-func enqueueRaw(t *testing.T, s *Store, ctx context.Context, fn func(*sql.Tx) error) *pending {
+func enqueueRaw(t *testing.T, s *Store, ctx context.Context, fn func(stmtRunner) error) *pending {
 	t.Helper()
 	want := s.queued() + 1
 	p := &pending{done: make(chan struct{})}
@@ -251,7 +250,7 @@ func TestGroupBrokenTransaction(t *testing.T) {
 	s := openGroupStore(t)
 	ctx := t.Context()
 	release := hold(t, s, insertFn(ctx, "held"))
-	rogue := enqueueRaw(t, s, ctx, func(tx *sql.Tx) error { _, err := tx.Exec("ROLLBACK"); return err })
+	rogue := enqueueRaw(t, s, ctx, func(tx stmtRunner) error { _, err := tx.exec(ctx, "ROLLBACK"); return err })
 	next := enqueue(t, s, ctx, insertFn(ctx, "next"))
 	if err := release(); err == nil || !strings.Contains(err.Error(), "group transaction") {
 		t.Errorf("member of a broken group: %v, want a group transaction error", err)

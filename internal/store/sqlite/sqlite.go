@@ -51,9 +51,9 @@ type Store struct {
 	// turns in process (see OpenMemory); nil for a file.
 	turns     *semaphore.Weighted
 	readSlots int64 // the weight of a Write turn: every Read's
-	// readStmts and writeStmts keep the readers' and the writer's
-	// statements prepared (stmtcache.go).
-	readStmts, writeStmts *stmtCache
+	// readConns and writeConns keep the statements of the readers' and
+	// the writer's connections prepared (rawconn.go).
+	readConns, writeConns rawConns
 }
 
 var _ store.Store = (*Store)(nil)
@@ -142,7 +142,6 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
-	s.writeStmts = newStmtCache(s.writer)
 	s.queue = newWriteQueue()
 	go s.writeLoop()
 
@@ -158,7 +157,6 @@ func open(ctx context.Context, name string, params url.Values) (_ *Store, err er
 	}
 	s.readers.SetMaxOpenConns(n)
 	s.readers.SetMaxIdleConns(n)
-	s.readStmts = newStmtCache(s.readers)
 	if err := s.Ping(ctx); err != nil {
 		return nil, err
 	}
@@ -188,19 +186,14 @@ func (s *Store) takeTurn(ctx context.Context, n int64) func() {
 // snapshot of its first read.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 	defer s.takeTurn(ctx, 1)()
-	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("sqlite: begin read: %w", err)
-	}
-	defer tx.Rollback() // nothing to commit; also runs on panic
-	return fn(&sqlTx{tx: tx, stmts: s.readStmts})
+	return s.read(ctx, fn) // rawconn.go
 }
 
 // Write runs fn in the writer's transaction, retrying on
 // store.ErrConflict. fn shares that transaction with the other Writes of
 // its group, inside a savepoint of its own (group.go, doc.go).
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
-	run := func(tx *sql.Tx) error { return fn(&sqlTx{tx: tx, stmts: s.writeStmts, shared: true}) }
+	run := func(r stmtRunner) error { return fn(&sqlTx{db: r, shared: true}) }
 	return sqlbase.Retry(ctx, func() error { return s.submit(ctx, run) })
 }
 
@@ -211,15 +204,15 @@ func (s *Store) Sweep(ctx context.Context, t time.Time) (int, error) {
 	total := 0
 	for {
 		var n int64
-		err := s.submit(ctx, func(tx *sql.Tx) error {
+		err := s.submit(ctx, func(tx stmtRunner) error {
 			// Not interruptible mid-statement: see sqlTx.stmtContext.
-			res, err := tx.ExecContext(context.WithoutCancel(ctx), `DELETE FROM records WHERE rowid IN
+			var err error
+			n, err = tx.exec(context.WithoutCancel(ctx), `DELETE FROM records WHERE rowid IN
 				(SELECT rowid FROM records WHERE expires_unix_ns < ? LIMIT ?)`, cutoff, sweepBatch)
 			if err != nil {
 				return fmt.Errorf("sqlite: sweep: %w", err)
 			}
-			n, err = res.RowsAffected()
-			return err
+			return nil
 		})
 		total += int(n)
 		if err != nil || n < sweepBatch {
@@ -278,10 +271,8 @@ func (s *Store) Close() error {
 	if s.queue != nil {
 		s.queue.close()
 	}
-	for _, c := range []*stmtCache{s.readStmts, s.writeStmts} {
-		c.waitIdle(busyTimeout)
-		c.close()
-	}
+	s.readConns.close()
+	s.writeConns.close()
 	if s.readers != nil {
 		errs = append(errs, s.readers.Close())
 	}

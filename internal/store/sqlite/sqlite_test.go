@@ -184,3 +184,9 @@ func rawDB(t *testing.T, path string) *sql.DB {
 func BenchmarkInsert(b *testing.B) { conformance.BenchInsert(b, openFile(b)) }
 func BenchmarkGet(b *testing.B)    { conformance.BenchGet(b, openFile(b)) }
 func BenchmarkLookup(b *testing.B) { conformance.BenchLookup(b, openFile(b)) }
+
+// The same on the in-memory database, where no fsync hides the cost of
+// statements and transactions (docs/performance.md, Sign-in).
+func BenchmarkMemoryInsert(b *testing.B) { conformance.BenchInsert(b, openMemory(b)) }
+func BenchmarkMemoryGet(b *testing.B)    { conformance.BenchGet(b, openMemory(b)) }
+func BenchmarkMemoryLookup(b *testing.B) { conformance.BenchLookup(b, openMemory(b)) }

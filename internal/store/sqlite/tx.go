@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -14,12 +15,22 @@ import (
 	"github.com/cirrohq/cirro/internal/store/internal/sqlbase"
 )
 
-// sqlTx is a store.Tx on a database/sql transaction, read or write.
+// sqlTx is a store.Tx on a transaction, read or write.
 type sqlTx struct {
-	tx    *sql.Tx
-	stmts *stmtCache // prepared statements of the tx's database
+	db stmtRunner
 	// shared marks a Write's view of its group's transaction.
 	shared bool
+}
+
+// stmtRunner runs the statements of one transaction; rawRunner
+// (rawconn.go) is the one in use, on a connection used through the driver.
+type stmtRunner interface {
+	// records runs a query selecting sqlbase.Columns.
+	records(ctx context.Context, query string, args ...any) ([]*store.Record, error)
+	// scalar runs a query of one integer; sql.ErrNoRows if no row.
+	scalar(ctx context.Context, query string, args ...any) (int64, error)
+	// exec runs a statement and returns the number of rows it changed.
+	exec(ctx context.Context, query string, args ...any) (int64, error)
 }
 
 // stmtContext is the context a statement runs under. In a group's
@@ -37,56 +48,35 @@ func (t *sqlTx) stmtContext(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
-// query and queryRow run a query as a prepared statement when the cache
-// has it ready.
-func (t *sqlTx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return t.tx.QueryContext(ctx, query, args...)
-}
+// ownedBlob takes a BLOB column value as a record's data without copying
+// it: modernc's driver already copies each row's blob out of SQLite's
+// memory into a slice of its own, which the next row does not reuse
+// (TestScannedDataIsOwned).
+type ownedBlob struct{ dst *[]byte }
 
-func (t *sqlTx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+func (o ownedBlob) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		*o.dst = v
+	case string:
+		*o.dst = []byte(v)
+	case nil:
+		*o.dst = nil
+	default:
+		return fmt.Errorf("sqlite: data column holds %T", src)
 	}
-	return t.tx.QueryRowContext(ctx, query, args...)
-}
-
-// exec runs a statement, prepared when the cache has it ready. Write
-// statements are cached too: the writer's one connection runs the same
-// few INSERT, UPDATE, DELETE and SAVEPOINT statements over and over, and
-// compiling each anew was most of the cost of a small write.
-func (t *sqlTx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.stmts.get(query); st != nil {
-		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return t.tx.ExecContext(ctx, query, args...)
-}
-
-type scanner interface{ Scan(...any) error }
-
-func scanRecord(row scanner) (*store.Record, error) {
-	var rec store.Record
-	var expires sql.NullInt64
-	if err := row.Scan(&rec.Kind, &rec.ID, &rec.Scope, &rec.Data, &rec.Version, &expires); err != nil {
-		return nil, err
-	}
-	if expires.Valid {
-		rec.Expires = sqlbase.Expires(&expires.Int64)
-	}
-	return &rec, nil
+	return nil
 }
 
 func (t *sqlTx) queryOne(ctx context.Context, query string, args ...any) (*store.Record, error) {
-	rec, err := scanRecord(t.queryRow(ctx, query, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
+	recs, err := t.db.records(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return rec, nil
+	if len(recs) == 0 {
+		return nil, store.ErrNotFound
+	}
+	return recs[0], nil
 }
 
 func (t *sqlTx) Get(ctx context.Context, kind, id string) (*store.Record, error) {
@@ -102,9 +92,12 @@ func (t *sqlTx) Lookup(ctx context.Context, kind, scope, name, value string) (*s
 	if err != nil {
 		return nil, err
 	}
-	query, args := sqlbase.LookupSQL(sqlbase.Question, kind, scope, name, value)
-	return t.queryOne(ctx, query, args...)
+	return t.queryOne(ctx, lookupSQL, kind, kind, scope, name, value)
 }
+
+// lookupSQL is Lookup's statement, built once; its arguments are kind,
+// kind, scope, name, value (sqlbase.LookupSQL).
+var lookupSQL, _ = sqlbase.LookupSQL(sqlbase.Question, "", "", "", "")
 
 // getManySQL passes the ids as one JSON array, so that every GetMany is
 // the same statement (prepared once) whatever the number of ids; SQLite
@@ -144,20 +137,8 @@ func (t *sqlTx) List(ctx context.Context, q store.Query) ([]*store.Record, error
 
 // records runs a query selecting sqlbase.Columns and scans every row.
 func (t *sqlTx) records(ctx context.Context, op, query string, args ...any) ([]*store.Record, error) {
-	rows, err := t.query(ctx, query, args...)
+	out, err := t.db.records(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
-	}
-	defer rows.Close()
-	var out []*store.Record
-	for rows.Next() {
-		rec, err := scanRecord(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", op, err)
-		}
-		out = append(out, rec)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	return out, nil
@@ -172,13 +153,17 @@ func (t *sqlTx) Count(ctx context.Context, q store.Query) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	if err := t.queryRow(ctx, query, args...).Scan(&n); err != nil {
+	n, err := t.db.scalar(ctx, query, args...)
+	if err != nil {
 		return 0, fmt.Errorf("sqlite: count: %w", err)
 	}
-	return n, nil
+	return int(n), nil
 }
 
+// Insert adds the record row and then its key rows, without a savepoint
+// of its own: both only add rows, so if a key clashes, deleting the new
+// record (whose keys go with it, ON DELETE CASCADE) restores what was
+// there, and a successful Insert runs two statements instead of four.
 func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
 	ctx, err := t.stmtContext(ctx)
 	if err != nil {
@@ -187,21 +172,25 @@ func (t *sqlTx) Insert(ctx context.Context, rec *store.Record) error {
 	if err := sqlbase.Check(rec); err != nil {
 		return err
 	}
-	err = t.atomically(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
+	_, err = t.db.exec(ctx, `INSERT INTO records (kind, id, scope, data, version, expires_unix_ns)
 			VALUES (?, ?, ?, ?, 1, ?)`, rec.Kind, rec.ID, rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires))
-		if isUniqueViolation(err) {
-			return fmt.Errorf("%w: %s/%s", store.ErrExists, rec.Kind, rec.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("sqlite: insert: %w", err)
-		}
-		return t.insertKeys(ctx, rec)
-	})
-	if err == nil {
-		rec.Version = 1
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%w: %s/%s", store.ErrExists, rec.Kind, rec.ID)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("sqlite: insert: %w", err)
+	}
+	if err := t.insertKeys(ctx, rec); err != nil {
+		// Undo even if ctx is done: the transaction may still be
+		// committed by a caller that ignores this error.
+		bg := context.WithoutCancel(ctx)
+		if _, undo := t.db.exec(bg, "DELETE FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID); undo != nil {
+			return errors.Join(err, fmt.Errorf("sqlite: undo failed: %w", undo))
+		}
+		return err
+	}
+	rec.Version = 1
+	return nil
 }
 
 func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
@@ -213,16 +202,16 @@ func (t *sqlTx) Update(ctx context.Context, rec *store.Record) error {
 		return err
 	}
 	err = t.atomically(ctx, func() error {
-		res, err := t.exec(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
+		n, err := t.db.exec(ctx, `UPDATE records SET scope = ?, data = ?, version = version + 1, expires_unix_ns = ?
 			WHERE kind = ? AND id = ? AND version = ?`,
 			rec.Scope, sqlbase.Data(rec), sqlbase.ExpiresNanos(rec.Expires), rec.Kind, rec.ID, rec.Version)
 		if err != nil {
 			return fmt.Errorf("sqlite: update: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return t.whyNotUpdated(ctx, rec, err)
+		if n == 0 {
+			return t.whyNotUpdated(ctx, rec, nil)
 		}
-		if _, err := t.exec(ctx, "DELETE FROM record_keys WHERE kind = ? AND id = ?", rec.Kind, rec.ID); err != nil {
+		if _, err := t.db.exec(ctx, "DELETE FROM record_keys WHERE kind = ? AND id = ?", rec.Kind, rec.ID); err != nil {
 			return fmt.Errorf("sqlite: update: %w", err)
 		}
 		return t.insertKeys(ctx, rec)
@@ -238,8 +227,7 @@ func (t *sqlTx) whyNotUpdated(ctx context.Context, rec *store.Record, err error)
 	if err != nil {
 		return fmt.Errorf("sqlite: update: %w", err)
 	}
-	var stored int64
-	err = t.queryRow(ctx, "SELECT version FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID).Scan(&stored)
+	stored, err := t.db.scalar(ctx, "SELECT version FROM records WHERE kind = ? AND id = ?", rec.Kind, rec.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, rec.Kind, rec.ID)
@@ -249,12 +237,48 @@ func (t *sqlTx) whyNotUpdated(ctx context.Context, rec *store.Record, err error)
 	return fmt.Errorf("%w: %s/%s is at version %d, not %d", store.ErrConflict, rec.Kind, rec.ID, stored, rec.Version)
 }
 
-// insertKeys writes rec's keys one statement each, so that a unique
-// violation names the key that caused it.
+// keyBatch is the most key rows one INSERT writes; a record with more
+// keys takes several statements.
+const keyBatch = 8
+
+// insertKeysSQL[n] inserts n key rows.
+var insertKeysSQL = func() (out [keyBatch + 1]string) {
+	for n := 1; n <= keyBatch; n++ {
+		out[n] = "INSERT INTO record_keys (kind, scope, name, value, id, uniq) VALUES (?, ?, ?, ?, ?, ?)" +
+			strings.Repeat(", (?, ?, ?, ?, ?, ?)", n-1)
+	}
+	return out
+}()
+
+// insertKeys writes rec's keys, up to keyBatch rows per statement. If a
+// statement hits a unique key, SQLite undoes that statement alone, and
+// its keys are written again one at a time, so that the conflict names
+// the key that caused it.
 func (t *sqlTx) insertKeys(ctx context.Context, rec *store.Record) error {
-	for _, k := range sqlbase.Keys(rec) {
-		_, err := t.exec(ctx, `INSERT INTO record_keys (kind, scope, name, value, id, uniq)
-			VALUES (?, ?, ?, ?, ?, ?)`, rec.Kind, rec.Scope, k.Name, k.Value, rec.ID, k.Unique)
+	keys := sqlbase.Keys(rec)
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), keyBatch)]
+		keys = keys[len(batch):]
+		args := make([]any, 0, 6*len(batch))
+		for _, k := range batch {
+			args = append(args, rec.Kind, rec.Scope, k.Name, k.Value, rec.ID, k.Unique)
+		}
+		_, err := t.db.exec(ctx, insertKeysSQL[len(batch)], args...)
+		switch {
+		case isUniqueViolation(err):
+			if err := t.insertKeysOneByOne(ctx, rec, batch); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("sqlite: keys: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *sqlTx) insertKeysOneByOne(ctx context.Context, rec *store.Record, keys []store.Key) error {
+	for _, k := range keys {
+		_, err := t.db.exec(ctx, insertKeysSQL[1], rec.Kind, rec.Scope, k.Name, k.Value, rec.ID, k.Unique)
 		if isUniqueViolation(err) {
 			return &store.KeyConflict{Kind: rec.Kind, Scope: rec.Scope, Name: k.Name, Value: k.Value}
 		}
@@ -270,20 +294,20 @@ func (t *sqlTx) insertKeys(ctx context.Context, rec *store.Record) error {
 // Insert whose key clashed would leave its record row behind in a
 // transaction the domain may still commit.
 func (t *sqlTx) atomically(ctx context.Context, fn func() error) error {
-	if _, err := t.exec(ctx, "SAVEPOINT cirro_record"); err != nil {
+	if _, err := t.db.exec(ctx, "SAVEPOINT cirro_record"); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	if err := fn(); err != nil {
 		// Undo even if ctx is done: the transaction may still be
 		// committed by a caller that ignores this error.
 		bg := context.WithoutCancel(ctx)
-		if _, rbErr := t.exec(bg, "ROLLBACK TO cirro_record"); rbErr != nil {
+		if _, rbErr := t.db.exec(bg, "ROLLBACK TO cirro_record"); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("sqlite: undo failed: %w", rbErr))
 		}
-		t.exec(bg, "RELEASE cirro_record")
+		t.db.exec(bg, "RELEASE cirro_record")
 		return err
 	}
-	if _, err := t.exec(ctx, "RELEASE cirro_record"); err != nil {
+	if _, err := t.db.exec(ctx, "RELEASE cirro_record"); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
@@ -294,13 +318,11 @@ func (t *sqlTx) Delete(ctx context.Context, kind, id string) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
+	n, err := t.db.exec(ctx, "DELETE FROM records WHERE kind = ? AND id = ?", kind, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite: delete: %w", err)
-	} else if n == 0 {
+	if n == 0 {
 		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, kind, id)
 	}
 	return nil
@@ -311,11 +333,7 @@ func (t *sqlTx) DeleteScope(ctx context.Context, scope string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, err := t.exec(ctx, "DELETE FROM records WHERE scope = ?", scope)
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
-	}
-	n, err := res.RowsAffected()
+	n, err := t.db.exec(ctx, "DELETE FROM records WHERE scope = ?", scope)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: delete scope: %w", err)
 	}
