@@ -8,47 +8,20 @@
 package mfa_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/e2e/internal/noderun"
 )
-
-// requireNode skips (or with CIRRO_SRP_REQUIRE_NODE set, fails) when Node
-// or the library is missing.
-func requireNode(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	missing := ""
-	if _, err := exec.LookPath("node"); err != nil {
-		missing = "node is not on PATH"
-	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js", "package.json")); err != nil {
-		missing = "amazon-cognito-identity-js is not installed; run: npm ci --prefix e2e/mfa"
-	}
-	if missing != "" {
-		if os.Getenv("CIRRO_SRP_REQUIRE_NODE") != "" {
-			t.Fatalf("end-to-end MFA with amazon-cognito-identity-js required but %s", missing)
-		}
-		t.Skipf("skipping end-to-end MFA with amazon-cognito-identity-js: %s", missing)
-	}
-	return dir
-}
 
 // outcome is what mfa.js reports for one sign-in.
 type outcome struct {
@@ -67,46 +40,7 @@ type outcome struct {
 // run runs mfa.js against the server and returns its three outcomes.
 func run(t *testing.T, dir string, scenario map[string]string) []outcome {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	in, err := json.Marshal(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "node", "mfa.js")
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(in))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("mfa.js: %v\nstderr:\n%s", err, stderr.String())
-	}
-	var results []outcome
-	done := false
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		var probe struct {
-			Done bool `json:"done"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &probe); err != nil {
-			t.Fatalf("mfa.js wrote %q: %v", sc.Text(), err)
-		}
-		if probe.Done {
-			done = true
-			break
-		}
-		var o outcome
-		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
-			t.Fatal(err)
-		}
-		results = append(results, o)
-	}
-	if !done || len(results) != 3 {
-		t.Fatalf("mfa.js gave %d results (done: %v)\nstdout:\n%s\nstderr:\n%s", len(results), done, out, stderr.String())
-	}
-	return results
+	return noderun.Run[outcome](t, dir, "mfa.js", scenario, 3)
 }
 
 func claims(t *testing.T, jwt string) map[string]any {
@@ -134,7 +68,7 @@ func claims(t *testing.T, jwt string) map[string]any {
 // new device, which the script then remembers; the third sign-in is
 // completed by device SRP with no MFA, with tokens for that device.
 func TestCognitoIdentityJSMFAAndDevices(t *testing.T) {
-	dir := requireNode(t)
+	dir := noderun.Require(t, "amazon-cognito-identity-js", "end-to-end MFA with amazon-cognito-identity-js")
 	c := cirrotest.Start(t, cirrotest.WithDevMode())
 	idp := c.IdentityProvider()
 	ctx := context.Background()

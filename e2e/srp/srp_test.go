@@ -7,46 +7,19 @@
 package srp_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/e2e/internal/noderun"
 )
-
-// requireNode skips (or with CIRRO_SRP_REQUIRE_NODE set, fails) when Node
-// or the library is missing.
-func requireNode(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	missing := ""
-	if _, err := exec.LookPath("node"); err != nil {
-		missing = "node is not on PATH"
-	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "amazon-cognito-identity-js", "package.json")); err != nil {
-		missing = "amazon-cognito-identity-js is not installed; run: npm ci --prefix e2e/srp"
-	}
-	if missing != "" {
-		if os.Getenv("CIRRO_SRP_REQUIRE_NODE") != "" {
-			t.Fatalf("end-to-end sign-in with amazon-cognito-identity-js required but %s", missing)
-		}
-		t.Skipf("skipping end-to-end sign-in with amazon-cognito-identity-js: %s", missing)
-	}
-	return dir
-}
 
 type step struct {
 	Username    string            `json:"username"`
@@ -73,46 +46,8 @@ type outcome struct {
 // per step.
 func runSignIns(t *testing.T, dir, endpoint, poolID, clientID string, steps []step) []outcome {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	in, err := json.Marshal(map[string]any{"endpoint": endpoint, "poolId": poolID, "clientId": clientID, "steps": steps})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "node", "signin.js")
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(in))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("signin.js: %v\nstderr:\n%s", err, stderr.String())
-	}
-	var results []outcome
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	done := false
-	for sc.Scan() {
-		var probe struct {
-			Done bool `json:"done"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &probe); err != nil {
-			t.Fatalf("signin.js wrote %q: %v", sc.Text(), err)
-		}
-		if probe.Done {
-			done = true
-			break
-		}
-		var o outcome
-		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
-			t.Fatal(err)
-		}
-		results = append(results, o)
-	}
-	if !done || len(results) != len(steps) {
-		t.Fatalf("signin.js gave %d results for %d steps (done: %v)\nstdout:\n%s\nstderr:\n%s", len(results), len(steps), done, out, stderr.String())
-	}
-	return results
+	in := map[string]any{"endpoint": endpoint, "poolId": poolID, "clientId": clientID, "steps": steps}
+	return noderun.Run[outcome](t, dir, "signin.js", in, len(steps))
 }
 
 func claims(t *testing.T, jwt string) map[string]any {
@@ -140,7 +75,7 @@ func claims(t *testing.T, jwt string) map[string]any {
 // NEW_PASSWORD_REQUIRED through the library (supplying a required
 // attribute) and then signs in with the new password.
 func TestCognitoIdentityJSSignIn(t *testing.T) {
-	dir := requireNode(t)
+	dir := noderun.Require(t, "amazon-cognito-identity-js", "end-to-end sign-in with amazon-cognito-identity-js")
 	c := cirrotest.Start(t, cirrotest.WithDevMode())
 	idp := c.IdentityProvider()
 	ctx := context.Background()
