@@ -9,10 +9,7 @@ package mfa_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,23 +38,6 @@ type outcome struct {
 func run(t *testing.T, dir string, scenario map[string]string) []outcome {
 	t.Helper()
 	return noderun.Run[outcome](t, dir, "mfa.js", scenario, 3)
-}
-
-func claims(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // TestCognitoIdentityJSMFAAndDevices: against a real cirro (development
@@ -110,7 +90,7 @@ func TestCognitoIdentityJSMFAAndDevices(t *testing.T) {
 	if device.Outcome != "success" || len(device.Challenges) != 0 || device.DeviceKey != mfa.DeviceKey {
 		t.Fatalf("sign-in with the remembered device: %+v", device)
 	}
-	if k := claims(t, device.AccessToken)["device_key"]; k != mfa.DeviceKey {
+	if k := noderun.Claims(t, device.AccessToken)["device_key"]; k != mfa.DeviceKey {
 		t.Fatalf("device_key claim %v, want %s", k, mfa.DeviceKey)
 	}
 

@@ -8,9 +8,6 @@ package srp_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,23 +45,6 @@ func runSignIns(t *testing.T, dir, endpoint, poolID, clientID string, steps []st
 	t.Helper()
 	in := map[string]any{"endpoint": endpoint, "poolId": poolID, "clientId": clientID, "steps": steps}
 	return noderun.Run[outcome](t, dir, "signin.js", in, len(steps))
-}
-
-func claims(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // TestCognitoIdentityJSSignIn: the real library signs in against a real
@@ -133,7 +113,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 		if g.Outcome != "success" {
 			continue
 		}
-		id, access := claims(t, g.IDToken), claims(t, g.AccessToken)
+		id, access := noderun.Claims(t, g.IDToken), noderun.Claims(t, g.AccessToken)
 		if id["cognito:username"] != steps[i].Username || id["token_use"] != "id" || access["token_use"] != "access" ||
 			id["iss"] != c.URL+"/"+poolID || id["aud"] != clientID || g.RefreshToken == "" {
 			t.Errorf("step %d tokens: id %v, access %v", i, id, access)
@@ -143,7 +123,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 	if npr == nil || npr.UserAttributes["email"] != "carol@example.com" || len(npr.RequiredAttributes) != 1 || npr.RequiredAttributes[0] != "name" {
 		t.Errorf("NEW_PASSWORD_REQUIRED as the library saw it: %+v", npr)
 	}
-	if id := claims(t, got[4].IDToken); id["name"] != "Carol" {
+	if id := noderun.Claims(t, got[4].IDToken); id["name"] != "Carol" {
 		t.Errorf("carol's ID token after the challenge: %v", id)
 	}
 	u, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("carol")})
