@@ -1,20 +1,13 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 
@@ -23,46 +16,6 @@ import (
 	"github.com/cirrohq/cirro/internal/config"
 	"github.com/cirrohq/cirro/internal/errs"
 )
-
-// rawJSON is rawCall with a request and a response: it sends in as the
-// body of a cognito-idp operation the released SDK lacks, signed by the
-// SDK's signer, and decodes a 200 answer into out.
-func rawJSON(t *testing.T, c *cirrotest.Server, op string, in, out any) error {
-	t.Helper()
-	body, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, c.URL+"/", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	sum := sha256.Sum256(body)
-	creds, err := c.AWSConfig().Credentials.Retrieve(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", c.Region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s: %v in %s", op, err, b)
-		}
-		return nil
-	}
-	var e struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}
-	json.Unmarshal(b, &e)
-	return &smithy.GenericAPIError{Code: e.Type, Message: e.Message}
-}
 
 type limitAnswer struct {
 	Limit struct {
@@ -82,7 +35,7 @@ func apiDefinition(category string) map[string]any {
 func getLimit(t *testing.T, c *cirrotest.Server, category string) (provisioned, free int) {
 	t.Helper()
 	var out limitAnswer
-	if err := rawJSON(t, c, "GetProvisionedLimit", map[string]any{"LimitDefinition": apiDefinition(category)}, &out); err != nil {
+	if err := signedCall(t, c, "GetProvisionedLimit", map[string]any{"LimitDefinition": apiDefinition(category)}, &out); err != nil {
 		t.Fatalf("GetProvisionedLimit %s: %v", category, err)
 	}
 	if d := out.Limit.LimitDefinition; d.LimitClass != "API_CATEGORY" || d.Attributes["Category"] != category || len(d.Attributes) != 1 {
@@ -94,7 +47,7 @@ func getLimit(t *testing.T, c *cirrotest.Server, category string) (provisioned, 
 func updateLimit(t *testing.T, c *cirrotest.Server, category string, v int) (limitAnswer, error) {
 	t.Helper()
 	var out limitAnswer
-	err := rawJSON(t, c, "UpdateProvisionedLimit", map[string]any{"LimitDefinition": apiDefinition(category), "RequestedLimitValue": v}, &out)
+	err := signedCall(t, c, "UpdateProvisionedLimit", map[string]any{"LimitDefinition": apiDefinition(category), "RequestedLimitValue": v}, &out)
 	return out, err
 }
 
@@ -118,7 +71,7 @@ func TestProvisionedLimitDefaults(t *testing.T) {
 		"other limit class": {"LimitClass": "RESOURCE", "Attributes": map[string]string{"Category": "UserRead"}},
 	} {
 		var out limitAnswer
-		err := rawJSON(t, c, "GetProvisionedLimit", map[string]any{"LimitDefinition": def}, &out)
+		err := signedCall(t, c, "GetProvisionedLimit", map[string]any{"LimitDefinition": def}, &out)
 		if !isCode(err, errs.InvalidParameterException) {
 			t.Errorf("%s: %v, want InvalidParameterException", name, err)
 		}
