@@ -4,13 +4,11 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // authNotes lists sign-in operations that are only partly done.
 var authNotes = map[string]string{
-	"InitiateAuth":      "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up); SECRET_HASH is checked against the client's primary secret only",
-	"AdminInitiateAuth": "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up); SECRET_HASH is checked against the client's primary secret only",
-	"RespondToAuthChallenge": "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign); " +
-		"a NEW_PASSWORD_REQUIRED answer writes its userAttributes before the new password, so a failure in between leaves them set",
-	"AdminRespondToAuthChallenge": "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign); " +
-		"a NEW_PASSWORD_REQUIRED answer writes its userAttributes before the new password, so a failure in between leaves them set",
-	"AdminListUserAuthEvents": "records every sign-in whether or not threat protection is on (Cognito answers UserPoolAddOnNotEnabledException without it); " +
+	"InitiateAuth":                "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up)",
+	"AdminInitiateAuth":           "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up)",
+	"RespondToAuthChallenge":      "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign)",
+	"AdminRespondToAuthChallenge": "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign)",
+	"AdminListUserAuthEvents": "events are kept, as in Cognito, only in pools with threat protection (AUDIT or ENFORCED; otherwise UserPoolAddOnNotEnabledException, in our words); " +
 		"no risk assessment: every event is NoRisk",
 	"UpdateAuthEventFeedback": "cirro sends no risk notifications; feedback tokens come from the auth service (auth.Service.FeedbackToken)",
 }

@@ -10,14 +10,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/internal/auth"
+	"github.com/cirrohq/cirro/internal/srp/srptest"
 )
 
-// Every sign-in attempt is an auth event, newest first: its outcome, the
-// challenges it went through, where it came from; the tokens carry its
-// EventId as event_id; feedback is stored.
+// threatProtection turns on what makes a pool keep auth events:
+// threat protection (AUDIT), which needs the Plus tier.
+func threatProtection(in *cip.CreateUserPoolInput) {
+	in.UserPoolTier = types.UserPoolTierTypePlus
+	in.UserPoolAddOns = &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}
+}
+
+// In a pool with threat protection every sign-in attempt is an auth
+// event, newest first: its outcome, the challenges it went through, where
+// it came from; the tokens carry its EventId as event_id; feedback is
+// stored.
+
 func TestAuthEvents(t *testing.T) {
 	clk := familyClock()
-	f := newAuthFixture(t, cirrotest.WithClock(clk))
+	f := newAuthFixtureOn(t, threatProtection, cirrotest.WithClock(clk))
 	idp, poolID, clientID := f.idp, f.poolID, f.clientID
 	ctx := context.Background()
 	inviteUser(t, idp, poolID, "nell", "Temp-Passw0rd!")
@@ -152,5 +163,73 @@ func TestAuthEvents(t *testing.T) {
 	}
 	if fb := list.AuthEvents[2].EventFeedback; fb == nil || fb.FeedbackValue != types.FeedbackValueTypeValid || aws.ToString(fb.Provider) != "User" {
 		t.Fatalf("user feedback %+v", fb)
+	}
+}
+
+// Without threat protection (the default) Cognito keeps no auth events:
+// the event operations answer UserPoolAddOnNotEnabledException and a
+// sign-in writes none. A SECRET_BLOCK stays single-use in both kinds of
+// pool (by its event with threat protection, by a spent record without).
+func TestAuthEventsNeedThreatProtection(t *testing.T) {
+	clk := familyClock()
+	c := cirrotest.Start(t, cirrotest.WithClock(clk))
+	idp := c.IdentityProvider()
+	ctx := context.Background()
+	const addOnOff = "Threat protection is not enabled for this user pool."
+	for _, on := range []bool{false, true} {
+		var poolOpts []func(*cip.CreateUserPoolInput)
+		if on {
+			poolOpts = append(poolOpts, threatProtection)
+		}
+		poolID := newFamilyPool(t, idp, poolOpts...)
+		clientID, _ := appClient(t, idp, poolID, allFlows)
+		createConfirmed(t, idp, poolID, "amy", "amy@example.com")
+		if _, err := passwordSignIn(idp, clientID, "amy", userPassword); err != nil {
+			t.Fatal(err)
+		}
+		_, err := passwordSignIn(idp, clientID, "amy", wrongPassword)
+		wantCognitoErr(t, err, "NotAuthorizedException", msgIncorrect)
+
+		// SRP, then the same answer again.
+		cl := srptest.NewClient(poolID, userPassword)
+		start, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserSrpAuth, ClientId: &clientID,
+			AuthParameters: map[string]string{"USERNAME": "amy", "SRP_A": cl.SRPA()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, err := cl.PasswordVerifier(start.ChallengeParameters, clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := &cip.RespondToAuthChallengeInput{ChallengeName: types.ChallengeNameTypePasswordVerifier, ClientId: &clientID, ChallengeResponses: answer}
+		if out, err := idp.RespondToAuthChallenge(ctx, in); err != nil || out.AuthenticationResult == nil {
+			t.Fatalf("threat protection %v: SRP: %v", on, err)
+		}
+		_, err = idp.RespondToAuthChallenge(ctx, in)
+		wantCognitoErr(t, err, "NotAuthorizedException", "Invalid session for the user, session can only be used once.")
+
+		events := countScoped(t, c, auth.KindEvent, poolID)
+		list, err := idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{UserPoolId: &poolID, Username: aws.String("amy")})
+		_, ferr := idp.AdminUpdateAuthEventFeedback(ctx, &cip.AdminUpdateAuthEventFeedbackInput{UserPoolId: &poolID, Username: aws.String("amy"),
+			EventId: aws.String("11111111-2222-3333-4444-555555555555"), FeedbackValue: types.FeedbackValueTypeValid})
+		_, uerr := idp.UpdateAuthEventFeedback(ctx, &cip.UpdateAuthEventFeedbackInput{UserPoolId: &poolID, Username: aws.String("amy"),
+			EventId: aws.String("11111111-2222-3333-4444-555555555555"), FeedbackToken: aws.String("x"), FeedbackValue: types.FeedbackValueTypeValid})
+		if !on {
+			if events != 0 {
+				t.Fatalf("a pool without threat protection stored %d auth events", events)
+			}
+			wantCognitoErr(t, err, "UserPoolAddOnNotEnabledException", addOnOff)
+			wantCognitoErr(t, ferr, "UserPoolAddOnNotEnabledException", addOnOff)
+			wantCognitoErr(t, uerr, "UserPoolAddOnNotEnabledException", addOnOff)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if events != 3 || len(list.AuthEvents) != 3 {
+			t.Fatalf("threat protection: %d events stored, %d listed; want 3", events, len(list.AuthEvents))
+		}
+		wantCognitoErr(t, ferr, "ResourceNotFoundException", "")
+		wantCognitoErr(t, uerr, "NotAuthorizedException", "")
 	}
 }

@@ -33,9 +33,19 @@ type authFixture struct {
 
 func newAuthFixture(t *testing.T, opts ...cirrotest.Option) *authFixture {
 	t.Helper()
+	return newAuthFixtureOn(t, nil, opts...)
+}
+
+// newAuthFixtureOn is newAuthFixture with more pool settings.
+func newAuthFixtureOn(t *testing.T, pool func(*cip.CreateUserPoolInput), opts ...cirrotest.Option) *authFixture {
+	t.Helper()
 	c := cirrotest.Start(t, opts...)
 	idp := c.IdentityProvider()
-	poolID := newFamilyPool(t, idp)
+	var poolOpts []func(*cip.CreateUserPoolInput)
+	if pool != nil {
+		poolOpts = append(poolOpts, pool)
+	}
+	poolID := newFamilyPool(t, idp, poolOpts...)
 	clientID, _ := appClient(t, idp, poolID, allFlows)
 	createConfirmed(t, idp, poolID, "amy", "amy@example.com")
 	return &authFixture{c: c, idp: idp, poolID: poolID, clientID: clientID}

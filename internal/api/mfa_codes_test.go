@@ -235,7 +235,7 @@ func TestMFASelectType(t *testing.T) {
 // after five the user is locked out, and then neither the right code nor
 // the right password gets through until the lockout is over.
 func TestMFAWrongCodesLockOut(t *testing.T) {
-	f := newMFAFixture(t, nil)
+	f := newMFAFixture(t, nil, threatProtection)
 	f.mfaConfig(cip.SetUserPoolMfaConfigInput{MfaConfiguration: types.UserPoolMfaTypeOptional, SoftwareTokenMfaConfiguration: totpOn})
 	createConfirmed(t, f.idp, f.poolID, "lou", "lou@example.com")
 	access := f.accessToken("lou")

@@ -28,7 +28,7 @@ import (
 func TestHostedSignInIsTheAPISignIn(t *testing.T) {
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	c := cirrotest.Start(t, cirrotest.WithClock(clk))
-	s := newOAuthSiteOn(t, c, func(in *cip.CreateUserPoolClientInput) {
+	s := newOAuthSitePool(t, c, threatProtection, func(in *cip.CreateUserPoolClientInput) {
 		in.ExplicitAuthFlows = []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}
 	})
 	resp, page := oauthGet(t, s.http, s.authorizeURL())
@@ -199,7 +199,17 @@ func TestHostedUIOverTLS(t *testing.T) {
 // newOAuthSiteOn is newOAuthSite on a server the test started.
 func newOAuthSiteOn(t *testing.T, c *cirrotest.Server, clientOpts ...func(*cip.CreateUserPoolClientInput)) *oauthSite {
 	t.Helper()
-	poolID := newFamilyPool(t, c.IdentityProvider())
+	return newOAuthSitePool(t, c, nil, clientOpts...)
+}
+
+// newOAuthSitePool is newOAuthSiteOn with more pool settings.
+func newOAuthSitePool(t *testing.T, c *cirrotest.Server, pool func(*cip.CreateUserPoolInput), clientOpts ...func(*cip.CreateUserPoolClientInput)) *oauthSite {
+	t.Helper()
+	var poolOpts []func(*cip.CreateUserPoolInput)
+	if pool != nil {
+		poolOpts = append(poolOpts, pool)
+	}
+	poolID := newFamilyPool(t, c.IdentityProvider(), poolOpts...)
 	s := siteFor(t, c, poolID, clientOpts...)
 	createConfirmed(t, s.idp, poolID, "amy", "amy@example.com", "name", "Amy Pond")
 	return s

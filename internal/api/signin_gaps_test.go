@@ -197,7 +197,7 @@ func TestPostAuthenticationFailureNoPassEvent(t *testing.T) {
 		}
 		return http.StatusOK, ev
 	})
-	fx := triggerFixture(t, f, &types.LambdaConfigType{PostAuthentication: aws.String(fnARN + "postauth")},
+	fx := triggerFixtureOn(t, f, &types.LambdaConfigType{PostAuthentication: aws.String(fnARN + "postauth")}, threatProtection,
 		withWebhookTriggers(f.webhook().URL, 2*time.Second, 1))
 	ctx := context.Background()
 	events := func() []types.AuthEventType {

@@ -166,12 +166,22 @@ func lambdaConfig(lc *types.LambdaConfigType) func(*cip.CreateUserPoolInput) {
 // "amy" in group "admins".
 func triggerFixture(t *testing.T, f *functions, lc *types.LambdaConfigType, opts ...cirrotest.Option) *authFixture {
 	t.Helper()
+	return triggerFixtureOn(t, f, lc, nil, opts...)
+}
+
+// triggerFixtureOn is triggerFixture with more pool settings.
+func triggerFixtureOn(t *testing.T, f *functions, lc *types.LambdaConfigType, pool func(*cip.CreateUserPoolInput), opts ...cirrotest.Option) *authFixture {
+	t.Helper()
 	if len(opts) == 0 {
 		opts = []cirrotest.Option{withWebhookTriggers(f.webhook().URL, 2*time.Second, 0)}
 	}
 	c := cirrotest.Start(t, opts...)
 	idp := c.IdentityProvider()
-	poolID := newFamilyPool(t, idp, lambdaConfig(lc))
+	poolOpts := []func(*cip.CreateUserPoolInput){lambdaConfig(lc)}
+	if pool != nil {
+		poolOpts = append(poolOpts, pool)
+	}
+	poolID := newFamilyPool(t, idp, poolOpts...)
 	clientID, _ := appClient(t, idp, poolID, func(in *cip.CreateUserPoolClientInput) {
 		allFlows(in)
 		in.ExplicitAuthFlows = append(in.ExplicitAuthFlows, types.ExplicitAuthFlowsTypeAllowCustomAuth)

@@ -4,8 +4,7 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // userNotes lists user-directory operations that are only partly done.
 var userNotes = map[string]string{
-	"SignUp": "SECRET_HASH is checked against the client's primary secret only; " +
-		"no email/SMS rate quotas (LimitExceededException)",
+	"SignUp": "no email/SMS rate quotas (LimitExceededException)",
 	"ConfirmSignUp": "a code survives five wrong guesses, then TooManyFailedAttemptsException until a new code is sent; " +
 		"a failing post confirmation trigger leaves the user unconfirmed (Cognito does not document whether it rolls back)",
 	"AdminCreateUser": "unlike Cognito, a failed invitation creates no user (CodeDeliveryFailureException, nothing stored); " +

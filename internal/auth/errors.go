@@ -35,6 +35,7 @@ var (
 	errTimestampSkew  = errs.New(errs.NotAuthorizedException, "TIMESTAMP is too far from the current time.")
 	errRotationOn     = errs.New(errs.InvalidParameterException, "REFRESH_TOKEN_AUTH is not available when refresh token rotation is enabled; use GetTokensFromRefreshToken.")
 	errEventNotFound  = errs.New(errs.ResourceNotFoundException, "Auth event not found.")
+	errAddOnOff       = errs.New(errs.UserPoolAddOnNotEnabledException, "Threat protection is not enabled for this user pool.")
 	errFeedbackToken  = errs.New(errs.NotAuthorizedException, "Invalid feedback token.")
 	errChallengeMatch = errs.New(errs.InvalidParameterException, "The challenge name does not match the session.")
 )

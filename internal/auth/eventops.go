@@ -34,7 +34,7 @@ func (s *Service) AdminListUserAuthEvents(ctx context.Context, in *cognitoidp.Ad
 	}
 	out := &cognitoidp.AdminListUserAuthEventsResponse{AuthEvents: []cognitoidp.AuthEventType{}}
 	err := s.store.Read(ctx, func(tx store.Tx) error {
-		u, err := s.namedUser(ctx, tx, *in.UserPoolId, *in.Username)
+		u, err := s.eventUser(ctx, tx, *in.UserPoolId, *in.Username)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Service) UpdateAuthEventFeedback(ctx context.Context, in *cognitoidp.Up
 
 func (s *Service) setFeedback(ctx context.Context, poolID, username, eventID, value, provider string, check func(*user.User) error) error {
 	return s.store.Write(ctx, func(tx store.Tx) error {
-		u, err := s.namedUser(ctx, tx, poolID, username)
+		u, err := s.eventUser(ctx, tx, poolID, username)
 		if err != nil {
 			return err
 		}
@@ -128,6 +128,19 @@ func (s *Service) setFeedback(ctx context.Context, poolID, username, eventID, va
 	})
 }
 
+// eventUser is the user an event operation names, in a pool that keeps
+// events.
+func (s *Service) eventUser(ctx context.Context, tx store.Tx, poolID, name string) (*user.User, error) {
+	p, _, err := s.pools.Pool(ctx, tx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if !eventsRecorded(p) {
+		return nil, errAddOnOff
+	}
+	return s.userNamedIn(ctx, tx, p, name)
+}
+
 // namedUser finds the user an operation names: by username or alias, or
 // by sub ("If username isn't an alias attribute in your user pool, this
 // value must be the sub of a local user", model).
@@ -136,6 +149,11 @@ func (s *Service) namedUser(ctx context.Context, tx store.Tx, poolID, name strin
 	if err != nil {
 		return nil, err
 	}
+	return s.userNamedIn(ctx, tx, p, name)
+}
+
+func (s *Service) userNamedIn(ctx context.Context, tx store.Tx, p *cognitoidp.UserPoolType, name string) (*user.User, error) {
+	poolID := deref(p.Id)
 	u, _, err := s.users.FindForSignIn(ctx, tx, p, name)
 	if isNotFound(err) {
 		if _, perr := uuid.Parse(name); perr == nil {

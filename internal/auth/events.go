@@ -85,13 +85,29 @@ type eventResult struct {
 	response string
 }
 
-// recordEvent adds a step's result to the event of r's sign-in. A
+// eventsRecorded tells whether p keeps auth events. Cognito records them
+// as part of threat protection only: without it AdminListUserAuthEvents
+// and the feedback operations answer UserPoolAddOnNotEnabledException and
+// a sign-in writes no event (nor pays for one).
+func eventsRecorded(p *cognitoidp.UserPoolType) bool {
+	if p == nil || p.UserPoolAddOns == nil || p.UserPoolAddOns.AdvancedSecurityMode == nil {
+		return false
+	}
+	m := *p.UserPoolAddOns.AdvancedSecurityMode
+	return m == cognitoidp.AdvancedSecurityModeTypeAudit || m == cognitoidp.AdvancedSecurityModeTypeEnforced
+}
+
+// recordEvent adds a step's result to the event of r's sign-in, in a pool
+// that keeps events (eventsRecorded; otherwise it does nothing). A
 // request without a Session started its sign-in (or, answering
 // PASSWORD_VERIFIER, carries the event id its SECRET_BLOCK was issued
 // with), so its event must be new: the event id's unique key makes a
 // replayed SECRET_BLOCK fail here. A request with a Session adds to the
 // event of the sign-in it continues.
 func (s *Service) recordEvent(ctx context.Context, tx store.Tx, r *Request, sub string, res eventResult) error {
+	if !eventsRecorded(r.Pool) {
+		return nil
+	}
 	poolID := deref(r.Pool.Id)
 	fresh := r.Session == nil
 	var rec *store.Record

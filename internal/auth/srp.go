@@ -143,19 +143,22 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	case err != nil:
 		return nil, errTimestampSkew
 	}
-	// The block is single-use. A real user's proof, right or wrong,
-	// creates the auth event under the id sealed in the block, whose
-	// unique key then refuses a second use (recordEvent); a decoy's has a
-	// record of its own.
+	// The block is single-use. In a pool that keeps auth events a real
+	// user's proof, right or wrong, creates the event under the id sealed
+	// in the block, whose unique key then refuses a second use
+	// (recordEvent); otherwise, and for a decoy, the block's id is spent
+	// like a Session's (spendAll), in the answer's one write.
 	r.eventID = b.EventID
 	key := srp.Key(b.Key)
 	poolName := srp.PoolName(deref(r.Pool.Id))
 	prove := func() (bool, error) { return key.Verify(poolName, b.UserID, blockBytes, ts, sig), nil }
-	if b.Sub == "" {
+	if b.Sub == "" || !eventsRecorded(r.Pool) {
 		if err := s.checkUnspent(ctx, r, b.ID); err != nil {
 			return nil, err
 		}
 		r.Spend(b.ID, b.Expires)
+	}
+	if b.Sub == "" {
 		// The same work as a real proof; it cannot succeed.
 		return nil, s.unknownUser(ctx, r, b.Name, func() { prove() })
 	}
@@ -170,6 +173,9 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 // exist yet (the block is unused), as the call read them or read now.
 func (s *Service) srpUser(ctx context.Context, r *Request, b *secretBlock) (*user.User, error) {
 	poolID := deref(r.Pool.Id)
+	if !eventsRecorded(r.Pool) {
+		return s.getUser(ctx, r, poolID, b.Sub) // the block was checked unspent
+	}
 	if used, ok := r.snap.events[b.EventID]; ok {
 		if used != nil {
 			return nil, used
@@ -201,7 +207,8 @@ func (s *Service) loadSRPStart(ctx context.Context, tx store.Tx, r *Request) (*u
 }
 
 // loadSRPAnswer is the Loader of PASSWORD_VERIFIER: for a real user's
-// block, whether its event exists (the block was used) and the user; for
+// block, whether it was used (its event exists or, in a pool without
+// events, its spent record) and the user; for
 // a decoy's, its single-use record and the decoy lockout, which
 // unknownUser reads (the same number of reads, so that an unknown name
 // takes the time a wrong password does).
@@ -220,6 +227,12 @@ func (s *Service) loadSRPAnswer(ctx context.Context, tx store.Tx, r *Request) (*
 		return nil, r.loadGet(ctx, tx, KindDecoy, s.decoyID(r, b.Name))
 	}
 	poolID := deref(r.Pool.Id)
+	if !eventsRecorded(r.Pool) {
+		if err := r.loadGet(ctx, tx, KindSpent, b.ID); err != nil {
+			return nil, err
+		}
+		return s.loadSub(ctx, tx, r, poolID, b.Sub)
+	}
 	used := checkEventUnused(ctx, tx, poolID, b.EventID)
 	if used != nil && used != errSessionUsed {
 		return nil, used
