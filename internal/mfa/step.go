@@ -72,6 +72,12 @@ func (st step) Preload(ctx context.Context, tx store.Tx, r *auth.Request, u *use
 	if slices.Contains(settled, r.Name) || passwordless(r, nil) {
 		return nil
 	}
+	if mode := r.Pool.MfaConfiguration; mode == nil || *mode == cognitoidp.UserPoolMfaTypeOff {
+		// The pool record holds the mode, and with MFA off no factor is
+		// asked (config.decide), so the factors' record need not be read.
+		r.Keep(configKey{}, configOf(r.Pool, &cognitoidp.GetUserPoolMfaConfigResponse{MfaConfiguration: mode}))
+		return nil
+	}
 	m, err := st.s.Pools.MfaConfigOf(ctx, tx, r.Pool)
 	if err != nil {
 		return err
