@@ -31,6 +31,14 @@ func TestImportStop(t *testing.T) {
 	for describeImport(t, idp, poolID, *j.JobId).ImportedUsers == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
+	// While the job runs its pool cannot be changed; another pool can.
+	update := &cip.UpdateUserPoolInput{UserPoolId: &poolID, UserPoolTags: map[string]string{"team": "a"}}
+	_, err := idp.UpdateUserPool(ctx, update)
+	wantCognitoErr(t, err, "UserImportInProgressException", "A user import job is in progress for this user pool")
+	other := importPool(t, idp)
+	if _, err := idp.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &other}); err != nil {
+		t.Fatal(err)
+	}
 	out, err := idp.StopUserImportJob(ctx, &cip.StopUserImportJobInput{UserPoolId: &poolID, JobId: j.JobId})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +57,9 @@ func TestImportStop(t *testing.T) {
 	}
 	if n := countScoped(t, c, "user", poolID); int64(n) != s.ImportedUsers {
 		t.Fatalf("%d users, job says %d", n, s.ImportedUsers)
+	}
+	if _, err := idp.UpdateUserPool(ctx, update); err != nil {
+		t.Fatalf("update after the job stopped: %v", err)
 	}
 	_, err = idp.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: j.JobId})
 	wantCognitoErr(t, err, "PreconditionNotMetException", "Stopped")

@@ -6,7 +6,7 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 var userPoolNotes = map[string]string{
 	"CreateUserPool": "ARNs of SES identities, IAM roles, Lambda functions and KMS keys are checked for form, not existence; " +
 		"KeyConfiguration and IssuerConfiguration (multi-Region replication) are stored, not acted on",
-	"UpdateUserPool":              "as CreateUserPool; UserImportInProgressException never arises (no user import jobs)",
+	"UpdateUserPool":              "as CreateUserPool",
 	"SetLogDeliveryConfiguration": "stored and returned; cirro exports no logs",
 	"SetUICustomization":          "stored; the logo is served at ImageUrl by the hosted UI",
 	"SetRiskConfiguration":        "stored and returned (per pool and per client, ClientId ALL for the pool); cirro does not score sign-ins for risk, so the actions and IP lists have no effect yet",

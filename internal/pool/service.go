@@ -29,6 +29,10 @@ type Service struct {
 	// BaseDomain is the parent of prefix domains:
 	// <prefix>.auth.<region>.<BaseDomain> (default "localhost").
 	BaseDomain string
+	// ImportActive reports whether a user import job of the pool is
+	// active (internal/userimport, which depends on this package, sets
+	// it); UpdateUserPool refuses to change a pool then. Nil: never.
+	ImportActive func(ctx context.Context, tx store.Tx, poolID string) (bool, error)
 
 	pools   poolCache   // decoded pools for SharedPool
 	clients clientCache // decoded clients for SharedClient

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 
+	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/model/shape"
 	"github.com/cirrohq/cirro/internal/store"
@@ -25,6 +26,14 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cognitoidp.UpdateUserP
 		old, rec, err := s.Pool(ctx, tx, *in.UserPoolId)
 		if err != nil {
 			return err
+		}
+		if s.ImportActive != nil {
+			switch active, err := s.ImportActive(ctx, tx, *in.UserPoolId); {
+			case err != nil:
+				return err
+			case active:
+				return errImportInProgress
+			}
 		}
 		st, stRec, err := loadMfa(ctx, tx, *in.UserPoolId)
 		if err != nil {
@@ -92,3 +101,9 @@ func fallback[T any](v, def *T) *T {
 	}
 	return def
 }
+
+// errImportInProgress: "This exception is thrown when you're trying to
+// modify a user pool while a user import job is in progress for that
+// pool" (model); the message is cirro's.
+var errImportInProgress = errs.New(errs.UserImportInProgressException,
+	"A user import job is in progress for this user pool; stop it or wait for it to finish.")

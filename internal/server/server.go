@@ -117,7 +117,8 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		s.Log.Info("messages without a configured channel go to the outbox", "serve_outbox", cfg.ServeOutbox())
 	}
 
-	pools := &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost"}
+	pools := &pool.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Region: cfg.Region, AccountID: cfg.AccountID, PublicURL: cfg.PublicURL, BaseDomain: "localhost",
+		ImportActive: userimport.PoolImportActive}
 	users := &user.Service{Store: s.Store, Clock: clk, Keys: s.Keys, Pools: pools, Messages: s.Messages, PublicURL: cfg.PublicURL}
 	if cfg.UnsafeFastPasswordHashing {
 		s.Log.Warn("unsafe fast password hashing: for test suites only")

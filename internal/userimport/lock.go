@@ -92,3 +92,34 @@ func release(ctx context.Context, tx store.Tx, jobID string) error {
 	}
 	return tx.Delete(ctx, kindLock, lockID)
 }
+
+// PoolImportActive reports whether the account's active job belongs to
+// poolID and is still active (pool.Service.ImportActive).
+func PoolImportActive(ctx context.Context, tx store.Tx, poolID string) (bool, error) {
+	rec, err := tx.Get(ctx, kindLock, lockID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var held lockDoc
+	if err := json.Unmarshal(rec.Data, &held); err != nil {
+		return false, err
+	}
+	if held.Pool != poolID {
+		return false, nil
+	}
+	job, err := tx.Get(ctx, KindJob, held.Record)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	j, err := decodeJob(job)
+	if err != nil {
+		return false, err
+	}
+	return j.active(), nil
+}
