@@ -54,6 +54,10 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cognitoidp.Creat
 	poolID := *in.UserPoolId
 	var out *cognitoidp.UserPoolClientType
 	err = s.Store.Write(ctx, func(tx store.Tx) error {
+		// Exclusive: the count below must stay true until the insert commits.
+		if err := s.LockPool(ctx, tx, poolID, store.LockExclusive); err != nil {
+			return err
+		}
 		p, _, err := s.Pool(ctx, tx, poolID)
 		if err != nil {
 			return err

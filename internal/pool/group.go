@@ -69,6 +69,10 @@ func (s *Service) CreateGroup(ctx context.Context, in *cognitoidp.CreateGroupReq
 		LastModifiedDate: now,
 	}
 	err := s.Store.Write(ctx, func(tx store.Tx) error {
+		// Exclusive: the count below must stay true until the insert commits.
+		if err := s.LockPool(ctx, tx, poolID, store.LockExclusive); err != nil {
+			return err
+		}
 		if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 			return err
 		}

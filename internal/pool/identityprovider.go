@@ -126,6 +126,10 @@ func (s *Service) CreateIdentityProvider(ctx context.Context, in *cognitoidp.Cre
 	}}
 	s.seal(doc)
 	err = s.Store.Write(ctx, func(tx store.Tx) error {
+		// Exclusive: the count below must stay true until the insert commits.
+		if err := s.LockPool(ctx, tx, poolID, store.LockExclusive); err != nil {
+			return err
+		}
 		if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 			return err
 		}

@@ -67,6 +67,10 @@ func (s *Service) CreateResourceServer(ctx context.Context, in *cognitoidp.Creat
 	}
 	rs := &cognitoidp.ResourceServerType{UserPoolId: &poolID, Identifier: &identifier, Name: in.Name, Scopes: scopes}
 	err = s.Store.Write(ctx, func(tx store.Tx) error {
+		// Exclusive: the count below must stay true until the insert commits.
+		if err := s.LockPool(ctx, tx, poolID, store.LockExclusive); err != nil {
+			return err
+		}
 		if _, _, err := s.Pool(ctx, tx, poolID); err != nil {
 			return err
 		}

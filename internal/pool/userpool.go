@@ -93,6 +93,16 @@ func (s *Service) Pool(ctx context.Context, tx store.Tx, id string) (*cognitoidp
 	return &p, rec, nil
 }
 
+// LockPool locks pool id in a Write (store.Tx.Lock), answering as Pool
+// does when it does not exist. Writes that insert a record scoped to the
+// pool take it shared, so that DeleteUserPool, which takes it exclusive,
+// cannot miss their record; writes that count the pool's children
+// against a quota take it exclusive, so that two cannot both pass the
+// last free slot. Take it before any other write of the transaction.
+func (s *Service) LockPool(ctx context.Context, tx store.Tx, id string, mode store.LockMode) error {
+	return notFound(tx.Lock(ctx, KindPool, id, mode), "User pool "+id+" does not exist.")
+}
+
 // describe adds to a stored pool what Cognito computes when it is read:
 // the number of users and the domains hung on the pool.
 func (s *Service) describe(ctx context.Context, tx store.Tx, p *cognitoidp.UserPoolType) error {
@@ -167,6 +177,11 @@ func (s *Service) ListUserPools(ctx context.Context, in *cognitoidp.ListUserPool
 // protection is on.
 func (s *Service) DeleteUserPool(ctx context.Context, in *cognitoidp.DeleteUserPoolRequest) error {
 	return s.Store.Write(ctx, func(tx store.Tx) error {
+		// Waits for the writes inserting into the pool (LockPool) to
+		// commit, so that DeleteScope sees what they inserted.
+		if err := s.LockPool(ctx, tx, *in.UserPoolId, store.LockExclusive); err != nil {
+			return err
+		}
 		p, _, err := s.Pool(ctx, tx, *in.UserPoolId)
 		if err != nil {
 			return err

@@ -4,8 +4,10 @@
 // devices, events …) as records: an opaque JSON document plus a handful of
 // secondary keys the domain chooses. The store knows nothing about Cognito;
 // it guarantees atomic transactions, optimistic concurrency through record
-// versions, and uniqueness of keys through database constraints, so that
-// several cirro processes sharing one PostgreSQL database stay correct.
+// versions, uniqueness of keys through database constraints, and row locks
+// (Tx.Lock) for decisions about records a writer reads but does not
+// update, so that several cirro processes sharing one PostgreSQL database
+// stay correct.
 //
 // Backends live in sub-packages (sqlite, postgres) and must all pass the
 // shared suite in store/conformance.

@@ -59,7 +59,9 @@ type Query struct {
 // other transactions' commits between statements (PostgreSQL runs writes
 // at READ COMMITTED), which is safe because every Update is checked
 // against the version that was read, and uniqueness is enforced by the
-// database.
+// database. What neither check covers, a decision about records a
+// transaction reads but does not update (a count under a quota, a parent
+// that must still exist when a child is inserted), takes a Lock.
 type Tx interface {
 	Get(ctx context.Context, kind, id string) (*Record, error)
 	// GetMany reads the records of kind with the given ids in one query,
@@ -83,7 +85,35 @@ type Tx interface {
 	Delete(ctx context.Context, kind, id string) error
 	// DeleteScope removes every record (of every kind) in scope.
 	DeleteScope(ctx context.Context, scope string) (int, error)
+	// Lock locks the record (kind, id) until the transaction ends, or
+	// fails with ErrNotFound if it does not exist (or was deleted by a
+	// transaction Lock waited for). Writers at READ COMMITTED re-check
+	// only the rows they update, so a transaction whose writes depend on
+	// a record it merely read locks that record first: children inserted
+	// under a shared lock on their parent cannot commit into a parent
+	// deleted meanwhile (the deleter locks it exclusively first), and
+	// checks made under an exclusive lock (count, then insert) cannot
+	// interleave. Every transaction must take such locks before its other
+	// writes, parent before child, so that none waits in a cycle.
+	//
+	// In a Read transaction Lock only checks that the record exists: a
+	// snapshot needs no lock, and nothing it reads can be acted upon.
+	Lock(ctx context.Context, kind, id string, mode LockMode) error
 }
+
+// LockMode is how Tx.Lock locks a record.
+type LockMode int
+
+const (
+	// LockShared blocks other transactions' Update and Delete of the
+	// record and their exclusive locks, not their shared locks: many
+	// writers may insert children of one parent at once.
+	LockShared LockMode = iota + 1
+	// LockExclusive also blocks other transactions' shared and exclusive
+	// locks: one holder at a time, for check-then-act on the record's
+	// children or deleting the record with them.
+	LockExclusive
+)
 
 // Store is implemented by every backend.
 type Store interface {

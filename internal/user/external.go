@@ -110,7 +110,14 @@ func (s *Service) NewExternal(p *cognitoidp.UserPoolType, e *External) *User {
 // InsertExternal stores a new federated user and makes it a member of the
 // provider's group (<poolId>_<ProviderName>, whose name the
 // cognito:groups claim then carries, as Cognito's does).
+//
+// It locks the pool shared (pool.Service.LockPool) first, so that a pool
+// deleted meanwhile gets no orphan user: callers run it before any other
+// write of their transaction. Only a first sign-in pays for the lock.
 func (s *Service) InsertExternal(ctx context.Context, tx store.Tx, p *cognitoidp.UserPoolType, u *User) error {
+	if err := s.Pools.LockPool(ctx, tx, u.PoolID, store.LockShared); err != nil {
+		return err
+	}
 	if err := s.Insert(ctx, tx, p, u); err != nil {
 		return err
 	}

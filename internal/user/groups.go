@@ -81,6 +81,10 @@ func groupsNamed(ctx context.Context, tx store.Tx, poolID string, names []string
 // again changes nothing.
 func (s *Service) AdminAddUserToGroup(ctx context.Context, in *cognitoidp.AdminAddUserToGroupRequest) error {
 	return s.Store.Write(ctx, func(tx store.Tx) error {
+		// Shared: a pool deleted meanwhile gets no orphan membership.
+		if err := s.Pools.LockPool(ctx, tx, *in.UserPoolId, store.LockShared); err != nil {
+			return err
+		}
 		_, u, _, err := s.adminUser(ctx, tx, *in.UserPoolId, *in.Username)
 		if err != nil {
 			return err

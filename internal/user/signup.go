@@ -131,8 +131,10 @@ func (s *Service) verificationMessage(a *app, u *User, c contact, o origin) Noti
 }
 
 // create hashes the new user's password, delivers its messages and only
-// then inserts it (see staged.go), in the pool as it is at commit time:
-// a pool deleted meanwhile gets no orphan user.
+// then inserts it (see staged.go), in the pool as it is at commit time.
+// The shared lock on the pool makes a concurrent DeleteUserPool wait for
+// this insert and delete the user with the pool, or this one fail with
+// the pool gone: a deleted pool gets no orphan user, on any node.
 func (s *Service) create(ctx context.Context, nu *newUser, force, admin bool) error {
 	u := nu.user
 	if nu.password != "" {
@@ -146,6 +148,9 @@ func (s *Service) create(ctx context.Context, nu *newUser, force, admin bool) er
 		return err
 	}
 	err := s.Store.Write(ctx, func(tx store.Tx) error {
+		if err := s.Pools.LockPool(ctx, tx, u.PoolID, store.LockShared); err != nil {
+			return err
+		}
 		p, _, err := s.Pools.Pool(ctx, tx, u.PoolID)
 		if err != nil {
 			return err

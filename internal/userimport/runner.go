@@ -86,6 +86,17 @@ func (s *Service) step(ctx context.Context, tx store.Tx, r *runner, rdp **reader
 		*rdp = s.newReader(j)
 	}
 	rd := *rdp
+	// Shared, before the batch writes anything: a DeleteUserPool then
+	// waits for the batch and deletes its users with the pool, or the
+	// batch finds the pool gone. Without it a batch could commit users
+	// into a pool deleted meanwhile.
+	err = s.Pools.LockPool(ctx, tx, poolID, store.LockShared)
+	if errs.Is(err, errs.ResourceNotFoundException) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
 	p, _, err := s.Pools.Pool(ctx, tx, poolID)
 	if errs.Is(err, errs.ResourceNotFoundException) {
 		return false, nil

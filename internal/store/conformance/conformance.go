@@ -12,7 +12,7 @@ import (
 // it to be closed when its test ends; subtests run in parallel, each on its
 // own store.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
-	groups := [][]test{basicTests, keyTests, listTests, writeTests, concurrencyTests}
+	groups := [][]test{basicTests, keyTests, listTests, writeTests, concurrencyTests, lockTests}
 	for _, g := range groups {
 		for _, tc := range g {
 			t.Run(tc.name, func(t *testing.T) {

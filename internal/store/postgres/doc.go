@@ -7,8 +7,12 @@
 // version is still the one the domain read (compare-and-set), unique keys
 // are a unique index, and a lost race surfaces as store.ErrConflict (which
 // Write retries) or store.KeyConflict. Serialization failures and
-// deadlocks are reported as ErrConflict too. Read transactions run at
-// REPEATABLE READ, READ ONLY, so they see one snapshot.
+// deadlocks are reported as ErrConflict too. What a writer only reads is
+// not re-checked at commit, so a decision resting on it (a count under a
+// quota, a parent that must outlive the insert of its child) takes a row
+// lock first, Tx.Lock: SELECT … FOR SHARE or FOR UPDATE. Read
+// transactions run at REPEATABLE READ, READ ONLY, so they see one
+// snapshot; Lock there only checks that the record exists.
 //
 // Migrations run at Open under a transaction-scoped advisory lock, so
 // processes starting together apply each step exactly once.

@@ -84,7 +84,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(store.Tx) error) error {
 			rollback(ctx, tx)
 		}
 	}()
-	if err := fn(&pgTx{tx: tx}); err != nil {
+	if err := fn(&pgTx{tx: tx, write: true}); err != nil {
 		return err
 	}
 	done = true

@@ -66,6 +66,8 @@ func TestTwoNodes(t *testing.T) {
 	}
 	t.Run("UniqueKeyRace", func(t *testing.T) { conformance.RaceUniqueKey(t, nodes(t)) })
 	t.Run("CounterRace", func(t *testing.T) { conformance.RaceCounter(t, nodes(t)) })
+	t.Run("ParentDeleteRace", func(t *testing.T) { conformance.RaceParentDelete(t, nodes(t)) })
+	t.Run("QuotaRace", func(t *testing.T) { conformance.RaceQuota(t, nodes(t)) })
 }
 
 // TestConcurrentOpens starts several nodes at once on an empty schema:

@@ -15,6 +15,9 @@ import (
 // pgTx is a store.Tx on a pgx transaction, read or write.
 type pgTx struct {
 	tx pgx.Tx
+	// write is set in a Write transaction; PostgreSQL refuses row locks
+	// in a read-only one.
+	write bool
 }
 
 func scanRecord(row pgx.Row) (*store.Record, error) {
@@ -271,4 +274,32 @@ func (t *pgTx) DeleteScope(ctx context.Context, scope string) (int, error) {
 		return 0, mapErr("delete scope", err)
 	}
 	return int(tag.RowsAffected()), nil
+}
+
+// Lock takes a row lock with SELECT … FOR SHARE or FOR UPDATE. At READ
+// COMMITTED a lock that had to wait re-reads the row once the holder
+// ends, so a parent deleted meanwhile answers no row: ErrNotFound.
+func (t *pgTx) Lock(ctx context.Context, kind, id string, mode store.LockMode) error {
+	if !sqlbase.Storable(kind, id) {
+		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, kind, id)
+	}
+	query := "SELECT 1 FROM records WHERE kind = $1 AND id = $2"
+	switch {
+	case mode != store.LockShared && mode != store.LockExclusive:
+		return fmt.Errorf("postgres: lock: unknown mode %d", mode)
+	case !t.write: // a snapshot needs no lock (see store.Tx.Lock)
+	case mode == store.LockShared:
+		query += " FOR SHARE"
+	default:
+		query += " FOR UPDATE"
+	}
+	var one int
+	err := t.tx.QueryRow(ctx, query, kind, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, kind, id)
+	}
+	if err != nil {
+		return mapErr("lock", err)
+	}
+	return nil
 }

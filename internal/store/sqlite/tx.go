@@ -347,3 +347,25 @@ func isUniqueViolation(err error) bool {
 	}
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+// Lock only checks that the record exists: Writes run one at a time (in
+// a group they run one after the other in one transaction), so no other
+// writer can act between this check and the commit, and a Read's
+// snapshot needs no lock.
+func (t *sqlTx) Lock(ctx context.Context, kind, id string, mode store.LockMode) error {
+	if mode != store.LockShared && mode != store.LockExclusive {
+		return fmt.Errorf("sqlite: lock: unknown mode %d", mode)
+	}
+	ctx, err := t.stmtContext(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = t.db.scalar(ctx, "SELECT 1 FROM records WHERE kind = ? AND id = ?", kind, id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: %s/%s", store.ErrNotFound, kind, id)
+	case err != nil:
+		return fmt.Errorf("sqlite: lock: %w", err)
+	}
+	return nil
+}

@@ -181,3 +181,8 @@ func (t countingTx) DeleteScope(ctx context.Context, scope string) (int, error) 
 	t.s.add(false, "DeleteScope")
 	return t.tx.DeleteScope(ctx, scope)
 }
+
+func (t countingTx) Lock(ctx context.Context, kind, id string, mode store.LockMode) error {
+	t.s.add(false, "Lock")
+	return t.tx.Lock(ctx, kind, id, mode)
+}
