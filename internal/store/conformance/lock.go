@@ -61,37 +61,26 @@ func RaceParentDelete(t *testing.T, stores []store.Store) {
 		insert(t, stores[0], &store.Record{Kind: "parent", ID: parent})
 		errs := make([]error, lockers)
 		var delErr error
-		var start, done sync.WaitGroup
-		start.Add(1)
-		for i := range lockers {
-			done.Add(1)
-			go func() {
-				defer done.Done()
-				start.Wait()
-				errs[i] = stores[i%len(stores)].Write(t.Context(), func(tx store.Tx) error {
-					if err := tx.Lock(t.Context(), "parent", parent, store.LockShared); err != nil {
+		together(lockers+1, func(i int) {
+			if i == lockers {
+				delErr = stores[round%len(stores)].Write(t.Context(), func(tx store.Tx) error {
+					if err := tx.Lock(t.Context(), "parent", parent, store.LockExclusive); err != nil {
 						return err
 					}
-					return tx.Insert(t.Context(), &store.Record{Kind: "child", ID: fmt.Sprint(parent, "-", i), Scope: scope})
+					if _, err := tx.DeleteScope(t.Context(), scope); err != nil {
+						return err
+					}
+					return tx.Delete(t.Context(), "parent", parent)
 				})
-			}()
-		}
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			start.Wait()
-			delErr = stores[round%len(stores)].Write(t.Context(), func(tx store.Tx) error {
-				if err := tx.Lock(t.Context(), "parent", parent, store.LockExclusive); err != nil {
+				return
+			}
+			errs[i] = stores[i%len(stores)].Write(t.Context(), func(tx store.Tx) error {
+				if err := tx.Lock(t.Context(), "parent", parent, store.LockShared); err != nil {
 					return err
 				}
-				if _, err := tx.DeleteScope(t.Context(), scope); err != nil {
-					return err
-				}
-				return tx.Delete(t.Context(), "parent", parent)
+				return tx.Insert(t.Context(), &store.Record{Kind: "child", ID: fmt.Sprint(parent, "-", i), Scope: scope})
 			})
-		}()
-		start.Done()
-		done.Wait()
+		})
 		if delErr != nil {
 			t.Fatalf("round %d: delete: %v", round, delErr)
 		}
@@ -114,27 +103,18 @@ func RaceQuota(t *testing.T, stores []store.Store) {
 	const quota = 5
 	insert(t, stores[0], &store.Record{Kind: "parent", ID: "p"})
 	errs := make([]error, lockers)
-	var start, done sync.WaitGroup
-	start.Add(1)
-	for i := range lockers {
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			start.Wait()
-			errs[i] = stores[i%len(stores)].Write(t.Context(), func(tx store.Tx) error {
-				if err := tx.Lock(t.Context(), "parent", "p", store.LockExclusive); err != nil {
-					return err
-				}
-				n, err := tx.Count(t.Context(), store.Query{Kind: "child", Scope: "p"})
-				if err != nil || n >= quota {
-					return err
-				}
-				return tx.Insert(t.Context(), &store.Record{Kind: "child", ID: fmt.Sprint("c", i), Scope: "p"})
-			})
-		}()
-	}
-	start.Done()
-	done.Wait()
+	together(lockers, func(i int) {
+		errs[i] = stores[i%len(stores)].Write(t.Context(), func(tx store.Tx) error {
+			if err := tx.Lock(t.Context(), "parent", "p", store.LockExclusive); err != nil {
+				return err
+			}
+			n, err := tx.Count(t.Context(), store.Query{Kind: "child", Scope: "p"})
+			if err != nil || n >= quota {
+				return err
+			}
+			return tx.Insert(t.Context(), &store.Record{Kind: "child", ID: fmt.Sprint("c", i), Scope: "p"})
+		})
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("writer %d: %v", i, err)
@@ -143,4 +123,21 @@ func RaceQuota(t *testing.T, stores []store.Store) {
 	if n := count(t, stores[0], store.Query{Kind: "child", Scope: "p"}); n != quota {
 		t.Fatalf("%d children stored under a quota of %d", n, quota)
 	}
+}
+
+// together runs fn(0) … fn(n-1) on n goroutines released at once, and
+// waits for them all.
+func together(n int, fn func(i int)) {
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range n {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			start.Wait()
+			fn(i)
+		}()
+	}
+	start.Done()
+	done.Wait()
 }
