@@ -185,11 +185,10 @@ func (s *Service) DeleteGroup(ctx context.Context, in *cognitoidp.DeleteGroupReq
 		if err != nil {
 			return err
 		}
-		// Bump the group's version before reading its memberships, so that
-		// a concurrent membership writer, which bumps it too, either
-		// commits first (and this transaction retries and sees its
-		// membership) or fails on the deleted group.
-		if err := tx.Update(ctx, rec); err != nil {
+		// Exclusive before reading its memberships: a concurrent
+		// AdminAddUserToGroup, which locks the group shared, commits first
+		// and its membership is deleted here, or finds the group gone.
+		if err := tx.Lock(ctx, KindGroup, rec.ID, store.LockExclusive); err != nil {
 			return notFound(err, msgGroupNotFound)
 		}
 		members, err := tx.List(ctx, store.Query{Kind: KindGroupMember, Scope: poolID, KeyName: MemberKeyGroup, KeyValue: name})

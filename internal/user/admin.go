@@ -66,6 +66,12 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *cognitoidp.AdminDelet
 }
 
 func (s *Service) deleteUser(ctx context.Context, tx store.Tx, u *User) error {
+	// Exclusive before reading the memberships: a concurrent
+	// AdminAddUserToGroup, which locks the user too, commits first and its
+	// membership is deleted here, or finds the user gone.
+	if err := lockUser(ctx, tx, u, store.LockExclusive); err != nil {
+		return err
+	}
 	if err := removeMemberships(ctx, tx, u.PoolID, u.Sub); err != nil {
 		return err
 	}

@@ -89,8 +89,14 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, in *cognitoidp.AdminA
 		if err != nil {
 			return err
 		}
-		if _, err := group(ctx, tx, u.PoolID, *in.GroupName); err != nil {
+		// The user exclusively, so that two adds of one user cannot both
+		// pass the per-user limit and a concurrent deletion of the user
+		// waits for this membership; the group shared, for DeleteGroup.
+		if err := lockUser(ctx, tx, u, store.LockExclusive); err != nil {
 			return err
+		}
+		if err := lockGroup(ctx, tx, u.PoolID, *in.GroupName); err != nil {
+			return err // the lock is also the check that the group exists
 		}
 		id := memberID(u.PoolID, *in.GroupName, u.Sub)
 		if _, err := tx.Get(ctx, pool.KindGroupMember, id); err == nil {
@@ -238,6 +244,26 @@ func (s *Service) memberPage(ctx context.Context, tx store.Tx, op, poolID, key, 
 		}
 	}
 	return ms, next, nil
+}
+
+// lockUser locks u's record (store.Tx.Lock), answering as a missing user
+// if it was deleted meanwhile.
+func lockUser(ctx context.Context, tx store.Tx, u *User, mode store.LockMode) error {
+	err := tx.Lock(ctx, Kind, u.Sub, mode)
+	if errors.Is(err, store.ErrNotFound) {
+		return errUserNotFound
+	}
+	return err
+}
+
+// lockGroup locks a group shared: DeleteGroup, which locks it
+// exclusively, then sees the membership this transaction adds.
+func lockGroup(ctx context.Context, tx store.Tx, poolID, name string) error {
+	err := tx.Lock(ctx, pool.KindGroup, poolID+"/"+name, store.LockShared)
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.New(errs.ResourceNotFoundException, "Group not found.")
+	}
+	return err
 }
 
 // removeMemberships deletes every membership of a user (AdminDeleteUser).
