@@ -140,7 +140,9 @@ func raceMemberships(t *testing.T, c *cirrotest.Server, a, b *cip.Client) {
 		var dg, du error
 		var dwg sync.WaitGroup
 		dwg.Go(func() { _, dg = b.DeleteGroup(ctx, &cip.DeleteGroupInput{UserPoolId: &poolID, GroupName: &group}) })
-		dwg.Go(func() { _, du = b.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: aws.String(doomed)}) })
+		dwg.Go(func() {
+			_, du = b.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: aws.String(doomed)})
+		})
 		dwg.Wait()
 		wg.Wait()
 		if dg != nil || du != nil {
