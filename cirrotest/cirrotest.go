@@ -131,7 +131,11 @@ func Start(t testing.TB, options ...Option) *Server {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := srv.Serve(sctx, l, 5*time.Second); err != nil {
+		// The grace must exceed net/http's own 5 s: Shutdown counts a
+		// connection accepted but not yet used (a client's dial that its
+		// cancelled request left behind) as busy until it is 5 s old, and
+		// a grace of exactly 5 s then expires first.
+		if err := srv.Serve(sctx, l, 10*time.Second); err != nil {
 			t.Errorf("cirrotest: serve: %v", err)
 		}
 	}()
