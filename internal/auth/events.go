@@ -101,9 +101,9 @@ func eventsRecorded(p *cognitoidp.UserPoolType) bool {
 // that keeps events (eventsRecorded; otherwise it does nothing). A
 // request without a Session started its sign-in (or, answering
 // PASSWORD_VERIFIER, carries the event id its SECRET_BLOCK was issued
-// with), so its event must be new: the event id's unique key makes a
-// replayed SECRET_BLOCK fail here. A request with a Session adds to the
-// event of the sign-in it continues.
+// with), so its event must be new; the event id's unique key refuses a
+// second one (the block itself is single-use through spendAll). A request
+// with a Session adds to the event of the sign-in it continues.
 func (s *Service) recordEvent(ctx context.Context, tx store.Tx, r *Request, sub string, res eventResult) error {
 	if !eventsRecorded(r.Pool) {
 		return nil
@@ -157,19 +157,6 @@ func (s *Service) recordEvent(ctx context.Context, tx store.Tx, r *Request, sub 
 	})
 	if name, ok := store.IsKeyConflict(err); ok && name == eventKeyID {
 		return errSessionUsed
-	}
-	return err
-}
-
-// checkEventUnused refuses early a SECRET_BLOCK whose proof was already
-// checked; recordEvent decides races.
-func checkEventUnused(ctx context.Context, tx store.Tx, poolID, eventID string) error {
-	_, err := tx.Lookup(ctx, KindEvent, poolID, eventKeyID, eventID)
-	switch {
-	case err == nil:
-		return errSessionUsed
-	case errors.Is(err, store.ErrNotFound):
-		return nil
 	}
 	return err
 }

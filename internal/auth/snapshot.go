@@ -66,7 +66,6 @@ type snapshot struct {
 	users  map[string]userRead      // userKey: FindForSignIn or Get
 	groups map[string][]token.Group // by sub, for the tokens
 	gets   map[string]getRead       // getKey: tx.Get of single-use ids, decoys
-	events map[string]error         // checkEventUnused by event id
 	// session is the Session the call presented, opened once.
 	session *openedSession
 	// block is the SECRET_BLOCK of PASSWORD_VERIFIER, opened once.

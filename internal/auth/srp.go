@@ -143,57 +143,27 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	case err != nil:
 		return nil, errTimestampSkew
 	}
-	// The block is single-use. In a pool that keeps auth events a real
-	// user's proof, right or wrong, creates the event under the id sealed
-	// in the block, whose unique key then refuses a second use
-	// (recordEvent); otherwise, and for a decoy, the block's id is spent
-	// like a Session's (spendAll), in the answer's one write.
+	// The block is single-use: its id is spent like a Session's
+	// (spendAll), in the answer's one write, whoever it was issued for.
+	// The answer's auth event, if the pool keeps events, takes the event
+	// id sealed in the block.
+	if err := s.checkUnspent(ctx, r, b.ID); err != nil {
+		return nil, err
+	}
+	r.Spend(b.ID, b.Expires)
 	r.eventID = b.EventID
 	key := srp.Key(b.Key)
 	poolName := srp.PoolName(deref(r.Pool.Id))
 	prove := func() (bool, error) { return key.Verify(poolName, b.UserID, blockBytes, ts, sig), nil }
-	if b.Sub == "" || !eventsRecorded(r.Pool) {
-		if err := s.checkUnspent(ctx, r, b.ID); err != nil {
-			return nil, err
-		}
-		r.Spend(b.ID, b.Expires)
-	}
 	if b.Sub == "" {
 		// The same work as a real proof; it cannot succeed.
 		return nil, s.unknownUser(ctx, r, b.Name, func() { prove() })
 	}
-	u, err := s.srpUser(ctx, r, b)
+	u, err := s.getUser(ctx, r, deref(r.Pool.Id), b.Sub) // deleted since the challenge: errIncorrect
 	if err != nil {
 		return nil, err
 	}
 	return s.passwordProof(ctx, r, u, prove)
-}
-
-// srpUser is the user of a real user's secret block, whose event must not
-// exist yet (the block is unused), as the call read them or read now.
-func (s *Service) srpUser(ctx context.Context, r *Request, b *secretBlock) (*user.User, error) {
-	poolID := deref(r.Pool.Id)
-	if !eventsRecorded(r.Pool) {
-		return s.getUser(ctx, r, poolID, b.Sub) // the block was checked unspent
-	}
-	if used, ok := r.snap.events[b.EventID]; ok {
-		if used != nil {
-			return nil, used
-		}
-		return s.getUser(ctx, r, poolID, b.Sub)
-	}
-	var u *user.User
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		if err := checkEventUnused(ctx, tx, poolID, b.EventID); err != nil {
-			return err
-		}
-		u, _, err = s.users.Get(ctx, tx, poolID, b.Sub)
-		return err
-	})
-	if isNotFound(err) {
-		return nil, errIncorrect // deleted since the challenge
-	}
-	return u, err
 }
 
 // loadSRPStart is the Loader of USER_SRP_AUTH: the user USERNAME names.
@@ -206,12 +176,10 @@ func (s *Service) loadSRPStart(ctx context.Context, tx store.Tx, r *Request) (*u
 	return nil, nil
 }
 
-// loadSRPAnswer is the Loader of PASSWORD_VERIFIER: for a real user's
-// block, whether it was used (its event exists or, in a pool without
-// events, its spent record) and the user; for
-// a decoy's, its single-use record and the decoy lockout, which
-// unknownUser reads (the same number of reads, so that an unknown name
-// takes the time a wrong password does).
+// loadSRPAnswer is the Loader of PASSWORD_VERIFIER: the block's
+// single-use record and, for a real user's block, the user; for a
+// decoy's, the decoy lockout, which unknownUser reads (the same number of
+// reads, so that an unknown name takes the time a wrong password does).
 func (s *Service) loadSRPAnswer(ctx context.Context, tx store.Tx, r *Request) (*user.User, error) {
 	if r.CheckSecretHash(r.Param("USERNAME")) != nil {
 		return nil, nil
@@ -220,31 +188,13 @@ func (s *Service) loadSRPAnswer(ctx context.Context, tx store.Tx, r *Request) (*
 	if err != nil {
 		return nil, nil
 	}
+	if err := r.loadGet(ctx, tx, KindSpent, b.ID); err != nil {
+		return nil, err
+	}
 	if b.Sub == "" {
-		if err := r.loadGet(ctx, tx, KindSpent, b.ID); err != nil {
-			return nil, err
-		}
 		return nil, r.loadGet(ctx, tx, KindDecoy, s.decoyID(r, b.Name))
 	}
-	poolID := deref(r.Pool.Id)
-	if !eventsRecorded(r.Pool) {
-		if err := r.loadGet(ctx, tx, KindSpent, b.ID); err != nil {
-			return nil, err
-		}
-		return s.loadSub(ctx, tx, r, poolID, b.Sub)
-	}
-	used := checkEventUnused(ctx, tx, poolID, b.EventID)
-	if used != nil && used != errSessionUsed {
-		return nil, used
-	}
-	if r.snap.events == nil {
-		r.snap.events = map[string]error{}
-	}
-	r.snap.events[b.EventID] = used
-	if used != nil {
-		return nil, nil
-	}
-	return s.loadSub(ctx, tx, r, poolID, b.Sub)
+	return s.loadSub(ctx, tx, r, deref(r.Pool.Id), b.Sub)
 }
 
 // blockOnce is openBlock, once per call.
