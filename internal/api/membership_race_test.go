@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -24,21 +22,7 @@ import (
 // adds and the deletes run on two nodes at READ COMMITTED, where only
 // the locks AdminAddUserToGroup takes (the user exclusively, the group
 // shared) keep these apart.
-func TestMembershipRaces(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		c := cirrotest.Start(t, cirrotest.WithDB("sqlite:"+filepath.Join(t.TempDir(), "cirro.db")))
-		raceMemberships(t, c, c.IdentityProvider(), c.IdentityProvider())
-	})
-	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("CIRRO_TEST_POSTGRES")
-		if dsn == "" {
-			t.Skip("CIRRO_TEST_POSTGRES is not set")
-		}
-		node := cirrotest.SharedNode(cirrotest.SharedPostgres(t, dsn), cirrotest.NewMasterKey(), "https://idp.example.test")
-		a, b := cirrotest.Start(t, node), cirrotest.Start(t, node)
-		raceMemberships(t, a, a.IdentityProvider(), b.IdentityProvider())
-	})
-}
+func TestMembershipRaces(t *testing.T) { onBothStores(t, raceMemberships) }
 
 const groupsPerUserLimit = 100 // Cognito's quota, as internal/user enforces it
 

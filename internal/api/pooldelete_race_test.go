@@ -25,10 +25,15 @@ import (
 // and the delete run on two nodes; writes there run at READ COMMITTED,
 // where only the pool lock (pool.Service.LockPool) keeps a creation
 // from committing into the pool after DeleteScope has run.
-func TestDeleteUserPoolRacesCreations(t *testing.T) {
+func TestDeleteUserPoolRacesCreations(t *testing.T) { onBothStores(t, racePoolDelete) }
+
+// onBothStores runs race on one SQLite node (a and b are its one client)
+// and, with CIRRO_TEST_POSTGRES, on two nodes sharing one PostgreSQL
+// database (a and b are clients of different nodes, c the first).
+func onBothStores(t *testing.T, race func(t *testing.T, c *cirrotest.Server, a, b *cip.Client)) {
 	t.Run("sqlite", func(t *testing.T) {
 		c := cirrotest.Start(t, cirrotest.WithDB("sqlite:"+filepath.Join(t.TempDir(), "cirro.db")))
-		racePoolDelete(t, c, c.IdentityProvider(), c.IdentityProvider())
+		race(t, c, c.IdentityProvider(), c.IdentityProvider())
 	})
 	t.Run("postgres", func(t *testing.T) {
 		dsn := os.Getenv("CIRRO_TEST_POSTGRES")
@@ -37,7 +42,7 @@ func TestDeleteUserPoolRacesCreations(t *testing.T) {
 		}
 		node := cirrotest.SharedNode(cirrotest.SharedPostgres(t, dsn), cirrotest.NewMasterKey(), "https://idp.example.test")
 		a, b := cirrotest.Start(t, node), cirrotest.Start(t, node)
-		racePoolDelete(t, a, a.IdentityProvider(), b.IdentityProvider())
+		race(t, a, a.IdentityProvider(), b.IdentityProvider())
 	})
 }
 
