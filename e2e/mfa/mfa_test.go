@@ -90,7 +90,7 @@ func TestCognitoIdentityJSMFAAndDevices(t *testing.T) {
 	if device.Outcome != "success" || len(device.Challenges) != 0 || device.DeviceKey != mfa.DeviceKey {
 		t.Fatalf("sign-in with the remembered device: %+v", device)
 	}
-	if k := noderun.Claims(t, device.AccessToken)["device_key"]; k != mfa.DeviceKey {
+	if k := cirrotest.Claims(t, device.AccessToken)["device_key"]; k != mfa.DeviceKey {
 		t.Fatalf("device_key claim %v, want %s", k, mfa.DeviceKey)
 	}
 

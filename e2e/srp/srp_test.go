@@ -113,7 +113,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 		if g.Outcome != "success" {
 			continue
 		}
-		id, access := noderun.Claims(t, g.IDToken), noderun.Claims(t, g.AccessToken)
+		id, access := cirrotest.Claims(t, g.IDToken), cirrotest.Claims(t, g.AccessToken)
 		if id["cognito:username"] != steps[i].Username || id["token_use"] != "id" || access["token_use"] != "access" ||
 			id["iss"] != c.URL+"/"+poolID || id["aud"] != clientID || g.RefreshToken == "" {
 			t.Errorf("step %d tokens: id %v, access %v", i, id, access)
@@ -123,7 +123,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 	if npr == nil || npr.UserAttributes["email"] != "carol@example.com" || len(npr.RequiredAttributes) != 1 || npr.RequiredAttributes[0] != "name" {
 		t.Errorf("NEW_PASSWORD_REQUIRED as the library saw it: %+v", npr)
 	}
-	if id := noderun.Claims(t, got[4].IDToken); id["name"] != "Carol" {
+	if id := cirrotest.Claims(t, got[4].IDToken); id["name"] != "Carol" {
 		t.Errorf("carol's ID token after the challenge: %v", id)
 	}
 	u, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("carol")})

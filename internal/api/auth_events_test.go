@@ -83,7 +83,7 @@ func TestAuthEvents(t *testing.T) {
 	if c := ev[0].EventContextData; c == nil || aws.ToString(c.IpAddress) != "127.0.0.1" {
 		t.Fatalf("caller address not recorded: %+v", c)
 	}
-	if id := jwtClaims(t, aws.ToString(withContext.AuthenticationResult.IdToken)); id["event_id"] != aws.ToString(ev[1].EventId) {
+	if id := cirrotest.Claims(t, aws.ToString(withContext.AuthenticationResult.IdToken)); id["event_id"] != aws.ToString(ev[1].EventId) {
 		t.Fatalf("event_id %v, event %s", id["event_id"], aws.ToString(ev[1].EventId))
 	}
 
@@ -110,7 +110,7 @@ func TestAuthEvents(t *testing.T) {
 	}
 	e := nell()
 	if len(e) != 1 || e[0].EventResponse != types.EventResponseTypePass ||
-		jwtClaims(t, aws.ToString(done.AuthenticationResult.AccessToken))["event_id"] != aws.ToString(e[0].EventId) {
+		cirrotest.Claims(t, aws.ToString(done.AuthenticationResult.AccessToken))["event_id"] != aws.ToString(e[0].EventId) {
 		t.Fatalf("finished: %+v", e)
 	}
 
@@ -145,7 +145,7 @@ func TestAuthEvents(t *testing.T) {
 	_, err = idp.AdminUpdateAuthEventFeedback(ctx, &cip.AdminUpdateAuthEventFeedbackInput{UserPoolId: &poolID, Username: aws.String("nell"),
 		EventId: ev[3].EventId, FeedbackValue: types.FeedbackValueTypeValid})
 	wantCognitoErr(t, err, "ResourceNotFoundException", "")
-	sub := jwtClaims(t, aws.ToString(withContext.AuthenticationResult.IdToken))["sub"].(string)
+	sub := cirrotest.Claims(t, aws.ToString(withContext.AuthenticationResult.IdToken))["sub"].(string)
 	tok := f.c.Internal().API.Auth.FeedbackToken(poolID, sub, aws.ToString(ev[2].EventId))
 	_, err = idp.UpdateAuthEventFeedback(ctx, &cip.UpdateAuthEventFeedbackInput{UserPoolId: &poolID, Username: aws.String("amy"),
 		EventId: ev[1].EventId, FeedbackToken: &tok, FeedbackValue: types.FeedbackValueTypeValid})

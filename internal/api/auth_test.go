@@ -94,7 +94,7 @@ func checkTokens(t *testing.T, res *types.AuthenticationResultType, username str
 	if aws.ToString(res.TokenType) != "Bearer" || res.ExpiresIn != 3600 || (res.RefreshToken != nil) != wantRefresh {
 		t.Fatalf("result %+v (refresh token wanted: %v)", res, wantRefresh)
 	}
-	id, access = jwtClaims(t, aws.ToString(res.IdToken)), jwtClaims(t, aws.ToString(res.AccessToken))
+	id, access = cirrotest.Claims(t, aws.ToString(res.IdToken)), cirrotest.Claims(t, aws.ToString(res.AccessToken))
 	if id["token_use"] != "id" || id["cognito:username"] != username || access["token_use"] != "access" ||
 		access["username"] != username || access["scope"] != "aws.cognito.signin.user.admin" ||
 		id["event_id"] == nil || id["event_id"] != access["event_id"] || id["sub"] != access["sub"] {

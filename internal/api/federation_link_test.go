@@ -10,6 +10,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cirrohq/cirro/cirrotest"
 	"github.com/cirrohq/cirro/internal/errs"
 )
 
@@ -54,7 +55,7 @@ func TestFederationLinking(t *testing.T) {
 
 	b := fedBrowser(t)
 	q := down.federatedCode(b, "Fake")
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["sub"] != amy["sub"] || id["cognito:username"] != "amy" {
 		t.Fatalf("linked sign-in: sub %v username %v, want amy %s", id["sub"], id["cognito:username"], amy["sub"])
 	}
@@ -76,7 +77,7 @@ func TestFederationLinking(t *testing.T) {
 	}
 	b = fedBrowser(t)
 	q = down.federatedCode(b, "Fake")
-	id = decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id = cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["sub"] == amy["sub"] || id["cognito:username"] != "Fake_linked-1" {
 		t.Errorf("after unlinking: sub %v username %v", id["sub"], id["cognito:username"])
 	}
@@ -108,7 +109,7 @@ func TestFederationLinkByAttribute(t *testing.T) {
 	}
 	b := fedBrowser(t)
 	q := down.federatedCode(b, "Fake")
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["sub"] != amy["sub"] {
 		t.Fatalf("linked by email: sub %v, want %s", id["sub"], amy["sub"])
 	}

@@ -70,7 +70,7 @@ func TestFederationOIDCWithCirroUpstream(t *testing.T) {
 	if err := json.Unmarshal([]byte(attrs["identities"]), &ids); err != nil || len(ids) != 1 || ids[0]["userId"] != upSub || ids[0]["primary"] != true {
 		t.Errorf("identities attribute %q (%v)", attrs["identities"], err)
 	}
-	id := decodeClaims(t, toks["id_token"].(string))
+	id := cirrotest.Claims(t, toks["id_token"].(string))
 	if id["cognito:username"] != username || id["email"] != "rory@example.com" || id["sub"] == upSub {
 		t.Errorf("ID token: %v", id)
 	}
@@ -99,7 +99,7 @@ func TestFederationOIDCWithCirroUpstream(t *testing.T) {
 	}
 	resp, page = oauthGet(t, b, down.pathAuthorizeURL("identity_provider", "Upstream"))
 	q = callbackQuery(t, resp, page)
-	again := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	again := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if again["sub"] != id["sub"] || again["name"] != "Rory Pond" {
 		t.Errorf("second sign-in: sub %v (first %v), name %v", again["sub"], id["sub"], again["name"])
 	}
@@ -178,7 +178,7 @@ func TestFederationSocialPreset(t *testing.T) {
 	if fake.authBasic {
 		t.Error("a social provider gets client_secret_post")
 	}
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	ids, _ := id["identities"].([]any)
 	if id["cognito:username"] != "Google_g-123" || id["name"] != "Fay Upstream" || len(ids) != 1 || ids[0].(map[string]any)["issuer"] != nil {
 		t.Errorf("ID token %v", id)

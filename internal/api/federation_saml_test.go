@@ -22,6 +22,8 @@ import (
 	"github.com/crewjam/saml"
 	"github.com/crewjam/saml/logger"
 	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/cirrohq/cirro/cirrotest"
 )
 
 // samlIdP is a crewjam/saml identity provider that signs in one fixed
@@ -131,7 +133,7 @@ func TestFederationSAMLPost(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	q := callbackQuery(t, resp, string(body))
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	ids, _ := id["identities"].([]any)
 	if id["cognito:username"] != "Saml_alice@example.com" || id["email"] != "alice@example.com" || id["given_name"] != "Alice" ||
 		len(ids) != 1 || ids[0].(map[string]any)["providerType"] != "SAML" || ids[0].(map[string]any)["issuer"] != up.idp.MetadataURL.String() {

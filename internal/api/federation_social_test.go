@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/cirrohq/cirro/cirrotest"
 )
 
 // fakeSocial is one server playing Facebook, Login with Amazon and Sign in
@@ -211,7 +213,7 @@ func TestFederationFacebook(t *testing.T) {
 	if q.Get("code") == "" {
 		t.Fatalf("callback %v", q)
 	}
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["cognito:username"] != "Facebook_10229000000001" || id["email"] != "fiona@example.com" || id["name"] != "Fiona Book" || id["given_name"] != "Fiona" {
 		t.Errorf("ID token %v", id)
 	}
@@ -247,7 +249,7 @@ func TestFederationLoginWithAmazon(t *testing.T) {
 	if q.Get("code") == "" {
 		t.Fatalf("callback %v", q)
 	}
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["cognito:username"] != "LoginWithAmazon_amzn1.account.AF2EXAMPLE" || id["email"] != "amelia@example.com" || id["name"] != "Amelia Zon" || id["address"] == nil {
 		t.Errorf("ID token %v", id)
 	}
@@ -289,7 +291,7 @@ func TestFederationSignInWithApple(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	q := callbackQuery(t, resp, string(body))
-	id := decodeClaims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
+	id := cirrotest.Claims(t, down.redeem(b, q.Get("code"))["id_token"].(string))
 	if id["cognito:username"] != "SignInWithApple_001234.abcdef.0042" || id["email"] != "ada@privaterelay.example" ||
 		id["given_name"] != "Ada" || id["family_name"] != "Lovelace" || id["name"] != "Ada Lovelace" {
 		t.Errorf("ID token %v", id)

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cit "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
+
+	"github.com/cirrohq/cirro/cirrotest"
 )
 
 const devProvider = "login.example.app"
@@ -59,7 +61,7 @@ func TestIdentityDeveloperIdentities(t *testing.T) {
 	if again := f.devToken(t, nil, map[string]string{devProvider: "alice"}); *again.IdentityId != id {
 		t.Fatalf("alice again: %s, want %s", *again.IdentityId, id)
 	}
-	claims := jwtClaims(t, *first.Token)
+	claims := cirrotest.Claims(t, *first.Token)
 	if claims["sub"] != id || claims["aud"] != f.ipID ||
 		!slices.Equal(amr(claims), []string{"authenticated", devProvider, devProvider + ":" + f.ipID + ":alice"}) ||
 		claims["exp"].(float64)-claims["iat"].(float64) != 15*60 {

@@ -48,7 +48,7 @@ func TestIdentityAuthenticatedFlow(t *testing.T) {
 	}
 
 	call := f.mustCredentials(t, id, logins)
-	sub := jwtClaims(t, idToken)["sub"].(string)
+	sub := cirrotest.Claims(t, idToken)["sub"].(string)
 	if call.Role != authRole || call.Claims["aud"] != ipID || call.Claims["iss"] != f.c.URL+"/identitypool" ||
 		!slices.Equal(amr(call.Claims), []string{"authenticated", provider, provider + ":CognitoSignIn:" + sub}) {
 		t.Fatalf("STS call %+v", call)
@@ -307,7 +307,7 @@ func TestIdentityExpiredLogin(t *testing.T) {
 	})
 	logins := map[string]string{provider: f.mintID(t, poolID, clientID, "old", nil)}
 	f.getID(t, ipID, logins)
-	exp := int64(jwtClaims(t, logins[provider])["exp"].(float64))
+	exp := int64(cirrotest.Claims(t, logins[provider])["exp"].(float64))
 	clk.Advance(2 * time.Hour)
 	// GetId is unsigned, so the server's clock may run ahead of the SDK's.
 	_, err := f.ci.GetId(context.Background(), &ci.GetIdInput{IdentityPoolId: &ipID, Logins: logins})

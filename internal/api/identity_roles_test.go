@@ -9,6 +9,7 @@ import (
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cit "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 
+	"github.com/cirrohq/cirro/cirrotest"
 	"github.com/cirrohq/cirro/internal/token"
 )
 
@@ -210,7 +211,7 @@ func TestIdentityPoolOfUserIdentityTemplate(t *testing.T) {
 	f.signUp(t, poolID, "gus", "custom:tenant", "acme")
 	idToken, _ := f.signIn(t, poolID, clientID, "gus")
 	// As Amplify does: the logins key is the token's iss without scheme.
-	iss := jwtClaims(t, idToken)["iss"].(string)
+	iss := cirrotest.Claims(t, idToken)["iss"].(string)
 	logins := map[string]string{iss[len("http://"):]: idToken}
 	id := f.getID(t, ipID, logins)
 	call := f.mustCredentials(t, id, logins)

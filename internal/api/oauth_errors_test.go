@@ -242,14 +242,14 @@ func TestOAuthClientCredentials(t *testing.T) {
 	if _, err := provider.Verifier(&oidc.Config{SkipClientIDCheck: true}).Verify(ctx, tok.AccessToken); err != nil {
 		t.Fatalf("machine access token: %v", err)
 	}
-	c := decodeClaims(t, tok.AccessToken)
+	c := cirrotest.Claims(t, tok.AccessToken)
 	if c["scope"] != "orders/read" || c["sub"] != both || c["client_id"] != both || c["token_use"] != "access" || c["username"] != nil {
 		t.Errorf("claims %v", c)
 	}
 	if tok.RefreshToken != "" || tok.Extra("id_token") != nil {
 		t.Error("client_credentials issued more than an access token")
 	}
-	if tok, err := cc(both, bothSecret); err != nil || decodeClaims(t, tok.AccessToken)["scope"] != "orders/read orders/write" {
+	if tok, err := cc(both, bothSecret); err != nil || cirrotest.Claims(t, tok.AccessToken)["scope"] != "orders/read orders/write" {
 		t.Errorf("no scope asked: all of the client's: %v", err)
 	}
 	if _, err := cc(readOnly, readSecret, "orders/write"); oauthErrorCode(err) != "invalid_scope" {

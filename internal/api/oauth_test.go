@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/cirrohq/cirro/cirrotest"
 )
 
 // TestOAuthCodeFlowWithOIDC: an unmodified relying party (golang.org/x/oauth2
@@ -66,7 +66,7 @@ func TestOAuthCodeFlowWithOIDC(t *testing.T) {
 	if claims.Email != "amy@example.com" || claims.Username != "amy" {
 		t.Errorf("ID token claims %+v", claims)
 	}
-	access := decodeClaims(t, tok.AccessToken)
+	access := cirrotest.Claims(t, tok.AccessToken)
 	if access["scope"] != "openid email profile" || access["version"] != 2.0 || access["client_id"] != s.clientID {
 		t.Errorf("access token claims %v", access)
 	}
@@ -165,7 +165,7 @@ func TestOAuthImplicitAndPathForm(t *testing.T) {
 		if frag.Get("access_token") == "" || frag.Get("id_token") == "" || frag.Get("state") != "st4te" || frag.Get("token_type") != "Bearer" {
 			t.Errorf("%s: fragment %v", base, frag)
 		}
-		if c := decodeClaims(t, frag.Get("id_token")); c["nonce"] != "abc" {
+		if c := cirrotest.Claims(t, frag.Get("id_token")); c["nonce"] != "abc" {
 			t.Errorf("implicit ID token nonce %v", c["nonce"])
 		}
 	}
@@ -197,23 +197,6 @@ func oauthErrorCode(err error) string {
 		return re.ErrorCode
 	}
 	return ""
-}
-
-func decodeClaims(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func mustURL(s string) *url.URL {

@@ -43,7 +43,7 @@ func TestGetTokensFromRefreshToken(t *testing.T) {
 	secretClient, secret := appClient(t, idp, poolID, withSecret)
 	createConfirmed(t, idp, poolID, "ria", "ria@example.com", "given_name", "Ria")
 	toks := signIn(t, c, poolID, clientID, "ria")
-	first := jwtClaims(t, toks.IDToken)
+	first := cirrotest.Claims(t, toks.IDToken)
 
 	clk.Advance(time.Minute)
 	at := toks.AccessToken
@@ -57,7 +57,7 @@ func TestGetTokensFromRefreshToken(t *testing.T) {
 	if got.RefreshToken != nil || aws.ToString(got.TokenType) != "Bearer" || got.ExpiresIn != 3600 {
 		t.Fatalf("refresh without rotation: %+v", got)
 	}
-	id, access := jwtClaims(t, aws.ToString(got.IdToken)), jwtClaims(t, aws.ToString(got.AccessToken))
+	id, access := cirrotest.Claims(t, aws.ToString(got.IdToken)), cirrotest.Claims(t, aws.ToString(got.AccessToken))
 	if id["given_name"] != "Maria" || id["origin_jti"] != first["origin_jti"] || id["auth_time"] != first["auth_time"] ||
 		access["origin_jti"] != first["origin_jti"] || id["iat"] == first["iat"] {
 		t.Fatalf("refreshed ID token %v, access token %v; first ID token %v", id, access, first)

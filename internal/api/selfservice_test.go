@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -53,24 +51,6 @@ func signIn(t *testing.T, c *cirrotest.Server, poolID, clientID, username string
 		t.Fatal(err)
 	}
 	return toks
-}
-
-// jwtClaims decodes a JWT's payload without verifying it.
-func jwtClaims(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func attrNames(as []types.AttributeType) []string {

@@ -174,7 +174,7 @@ func TestNewPasswordRequiredAtomic(t *testing.T) {
 	if err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("answer: %v %v", out, err)
 	}
-	if id := claimsOf(t, *out.AuthenticationResult.IdToken); id["family_name"] != "Tyler" {
+	if id := cirrotest.Claims(t, *out.AuthenticationResult.IdToken); id["family_name"] != "Tyler" {
 		t.Errorf("ID token family_name %v", id["family_name"])
 	}
 	u, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rose")})
@@ -315,6 +315,6 @@ func TestForgetDeviceRevokesItsRefreshTokens(t *testing.T) {
 // deviceKeyOf is the device_key claim of a sign-in's access token, "" if
 // none.
 func deviceKeyOf(t *testing.T, res *types.AuthenticationResultType) string {
-	k, _ := claimsOf(t, *res.AccessToken)["device_key"].(string)
+	k, _ := cirrotest.Claims(t, *res.AccessToken)["device_key"].(string)
 	return k
 }

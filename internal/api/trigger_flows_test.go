@@ -642,7 +642,7 @@ func TestTriggerPreTokenGenerationGetTokensFromRefreshToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if claimsOf(t, *signedIn.AuthenticationResult.IdToken)["email"] != "amy@example.com" {
+	if cirrotest.Claims(t, *signedIn.AuthenticationResult.IdToken)["email"] != "amy@example.com" {
 		t.Fatal("sign-in tokens lack the email")
 	}
 	out, err := fx.idp.GetTokensFromRefreshToken(context.Background(), &cip.GetTokensFromRefreshTokenInput{ClientId: &fx.clientID,
@@ -650,7 +650,7 @@ func TestTriggerPreTokenGenerationGetTokensFromRefreshToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := claimsOf(t, *out.AuthenticationResult.IdToken)
+	id := cirrotest.Claims(t, *out.AuthenticationResult.IdToken)
 	if id["refreshed"] != "yes" || id["email"] != nil {
 		t.Errorf("refreshed ID token: %v", id)
 	}

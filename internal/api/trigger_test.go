@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -138,25 +137,6 @@ func respond(ev map[string]any, resp map[string]any) (int, any) {
 
 func req(ev map[string]any) map[string]any { return ev["request"].(map[string]any) }
 
-// claimsOf decodes a JWT's claims without verifying it (the token tests
-// verify signatures; here only the content matters).
-func claimsOf(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func lambdaConfig(lc *types.LambdaConfigType) func(*cip.CreateUserPoolInput) {
 	return func(in *cip.CreateUserPoolInput) { in.LambdaConfig = lc }
 }
@@ -220,14 +200,14 @@ func TestTriggerPreTokenGenerationV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := claimsOf(t, *out.AuthenticationResult.IdToken)
+	id := cirrotest.Claims(t, *out.AuthenticationResult.IdToken)
 	if id["tier"] != "gold" || id["email"] != nil || id["sub"] == "not-yours" {
 		t.Errorf("ID token claims: %v", id)
 	}
 	if g, _ := id["cognito:groups"].([]any); len(g) != 1 || g[0] != "vip" {
 		t.Errorf("ID token groups: %v", id["cognito:groups"])
 	}
-	access := claimsOf(t, *out.AuthenticationResult.AccessToken)
+	access := cirrotest.Claims(t, *out.AuthenticationResult.AccessToken)
 	if access["tier"] != nil {
 		t.Errorf("a V1 claim reached the access token: %v", access)
 	}
@@ -249,7 +229,7 @@ func TestTriggerPreTokenGenerationV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if claimsOf(t, *ref.AuthenticationResult.IdToken)["tier"] != "gold" {
+	if cirrotest.Claims(t, *ref.AuthenticationResult.IdToken)["tier"] != "gold" {
 		t.Error("refreshed ID token lacks the claim")
 	}
 	if got := f.sources(); !slices.Equal(got, []string{trigger.TokenGenerationAuthentication, trigger.TokenGenerationRefreshTokens}) {
@@ -273,7 +253,7 @@ func TestTriggerPreTokenGenerationV2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, access := claimsOf(t, *out.AuthenticationResult.IdToken), claimsOf(t, *out.AuthenticationResult.AccessToken)
+	id, access := cirrotest.Claims(t, *out.AuthenticationResult.IdToken), cirrotest.Claims(t, *out.AuthenticationResult.AccessToken)
 	if id["favorite_number"] != float64(2) {
 		t.Errorf("ID token: %v", id)
 	}
@@ -526,7 +506,7 @@ func TestTriggerLambdaInvokeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if claimsOf(t, *out.AuthenticationResult.IdToken)["via"] != "lambda" {
+	if cirrotest.Claims(t, *out.AuthenticationResult.IdToken)["via"] != "lambda" {
 		t.Error("pre token generation did not reach the tokens")
 	}
 	want := []string{"preauth", "define", "create", "verify", "define", "create", "verify", "define", "pretoken"}

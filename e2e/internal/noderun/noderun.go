@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -106,23 +105,4 @@ func Run[T any](t *testing.T, dir, script string, input any, want int) []T {
 		t.Fatalf("%s gave %d results, want %d (done: %v)\nstdout:\n%s\nstderr:\n%s", script, len(results), want, done, out, stderr.String())
 	}
 	return results
-}
-
-// Claims decodes a JWT's payload without checking it: the tests compare
-// what the JavaScript library received with what cirro issued.
-func Claims(t *testing.T, jwt string) map[string]any {
-	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
