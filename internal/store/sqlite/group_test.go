@@ -53,30 +53,25 @@ func (p *pending) wait() *pending { <-p.done; return p }
 // enqueueRaw starts submitting fn and returns once it is queued.
 func enqueueRaw(t *testing.T, s *Store, ctx context.Context, fn func(stmtRunner) error) *pending {
 	t.Helper()
-	want := s.queued() + 1
-	p := &pending{done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		defer func() { p.panicked = recover() }()
-		p.err = s.submit(ctx, fn)
-	}()
-	for deadline := time.Now().Add(10 * time.Second); s.queued() < want; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("a Write was not queued within 10 s")
-		}
-	}
-	return p
+	return enqueueCall(t, s, func() error { return s.submit(ctx, fn) })
 }
 
 // enqueue is enqueueRaw for a Write (with its retries on ErrConflict).
 func enqueue(t *testing.T, s *Store, ctx context.Context, fn func(store.Tx) error) *pending {
+	t.Helper()
+	return enqueueCall(t, s, func() error { return s.Write(ctx, fn) })
+}
+
+// enqueueCall starts call, which queues one Write, and returns once the
+// Write is queued.
+func enqueueCall(t *testing.T, s *Store, call func() error) *pending {
 	t.Helper()
 	want := s.queued() + 1
 	p := &pending{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		defer func() { p.panicked = recover() }()
-		p.err = s.Write(ctx, fn)
+		p.err = call()
 	}()
 	for deadline := time.Now().Add(10 * time.Second); s.queued() < want; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
