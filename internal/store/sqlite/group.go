@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -221,24 +220,22 @@ func (s *Store) runGroup(first *writeReq) {
 }
 
 func (s *Store) runGroupOn(dc any, c *rawConn, first *writeReq) {
-	begin, ok := c.conn.(driver.ConnBeginTx)
-	if !ok {
-		first.done <- outcome{err: fmt.Errorf("sqlite: begin: driver connection %T cannot begin", c.conn)}
-		return
-	}
-	// BEGIN IMMEDIATE (the writer's _txlock).
-	tx, err := begin.BeginTx(context.Background(), driver.TxOptions{})
-	if err != nil {
+	// BEGIN, COMMIT and ROLLBACK run as statements kept prepared on the
+	// connection, as a Read's do: the driver's BeginTx and Commit compile
+	// them anew for every group.
+	ctl := rawRunner{c}
+	bg := context.Background()
+	if _, err := ctl.exec(bg, "BEGIN IMMEDIATE"); err != nil {
 		first.done <- outcome{err: fmt.Errorf("sqlite: begin: %w", err)}
 		return
 	}
-	ctl := rawRunner{c}
+	rollback := func() { ctl.exec(bg, "ROLLBACK") }
 	var members []*writeReq // fn returned nil; they wait for the commit
 	var current *writeReq
 	finished := false
 	defer func() {
 		if !finished { // runtime.Goexit in current's closure
-			tx.Rollback()
+			rollback()
 			s.writeConns.drop(dc)
 			current.done <- outcome{err: errGoexit}
 			answer(members, errGoexit)
@@ -252,7 +249,7 @@ func (s *Store) runGroupOn(dc any, c *rawConn, first *writeReq) {
 		if broken != nil {
 			// The transaction is in an unknown state: none of it may commit.
 			finished = true
-			tx.Rollback()
+			rollback()
 			answer(members, fmt.Errorf("sqlite: group transaction: %w", broken))
 			return
 		}
@@ -265,18 +262,21 @@ func (s *Store) runGroupOn(dc any, c *rawConn, first *writeReq) {
 	}
 	finished = true
 	if len(members) == 0 {
-		tx.Rollback()
+		rollback()
 		return
 	}
+	var err error
 	if s.failCommit != nil {
 		err = s.failCommit()
 	}
 	if err == nil {
-		err = tx.Commit()
-	} else {
-		tx.Rollback()
+		_, err = ctl.exec(bg, "COMMIT")
 	}
 	if err != nil {
+		// A failed COMMIT may leave the transaction open (SQLITE_BUSY);
+		// after an I/O error SQLite has already rolled it back, and this
+		// ROLLBACK fails harmlessly.
+		rollback()
 		err = fmt.Errorf("sqlite: commit: %w", err)
 	} else {
 		s.groups.Add(1)
