@@ -35,7 +35,7 @@ var storeCallOps = []struct {
 	{"InitiateAuth USER_SRP_AUTH", callBudget{2, 5}, (*callFixture).srpStart},
 	{"RespondToAuthChallenge PASSWORD_VERIFIER", callBudget{3, 11}, (*callFixture).srpVerify},
 	{"InitiateAuth REFRESH_TOKEN_AUTH", callBudget{2, 8}, (*callFixture).refresh},
-	{"GetUser", callBudget{3, 8}, (*callFixture).getUser},
+	{"GetUser", callBudget{2, 6}, (*callFixture).getUser},
 	{"AdminGetUser", callBudget{2, 4}, (*callFixture).adminGetUser},
 	{"ListUsers email = …", callBudget{2, 4}, (*callFixture).listByEmail},
 	{"ListUsers cognito:user_status = … (page of all)", callBudget{2, 4}, (*callFixture).listByStatus},

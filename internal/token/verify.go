@@ -72,23 +72,54 @@ type accessPayload struct {
 // the session (RevokeToken, global sign-out) nor the user's tokens
 // (TokensValidAfter) were revoked. Every failure is NotAuthorizedException.
 func (s *Service) VerifyAccess(ctx context.Context, accessToken string) (*AccessClaims, error) {
-	var p accessPayload
-	poolID, err := s.verifySigned(ctx, accessToken, UseAccess, &p)
+	sa, err := s.VerifyAccessSignature(ctx, accessToken)
 	if err != nil {
 		return nil, err
 	}
+	var c *AccessClaims
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		c, err = s.CheckAccess(ctx, tx, sa)
+		return err
+	})
+	return c, err
+}
+
+// SignedAccess is an access token whose signature, token_use and expiry
+// VerifyAccessSignature checked; CheckAccess completes the verification.
+type SignedAccess struct {
+	poolID string
+	p      accessPayload
+}
+
+// VerifyAccessSignature is the first half of VerifyAccess, which reads
+// nothing from the store: an operation that reads its own records then
+// runs CheckAccess in the same read transaction.
+func (s *Service) VerifyAccessSignature(ctx context.Context, accessToken string) (*SignedAccess, error) {
+	sa := &SignedAccess{}
+	poolID, err := s.verifySigned(ctx, accessToken, UseAccess, &sa.p)
+	if err != nil {
+		return nil, err
+	}
+	p := &sa.p
 	if p.TokenUse != UseAccess || p.Sub == "" || p.ClientID == "" || p.Expires == 0 {
 		return nil, notAuthorized(msgInvalidAccess)
 	}
 	if !s.clock.Now().Before(time.Unix(p.Expires, 0)) {
 		return nil, notAuthorized(msgAccessExpired)
 	}
-	err = s.store.Read(ctx, func(tx store.Tx) error { return s.checkLive(ctx, tx, poolID, &p) })
-	if err != nil {
+	sa.poolID = poolID
+	return sa, nil
+}
+
+// CheckAccess is the second half of VerifyAccess: the checks a signature
+// cannot make (client and pool still there, nothing revoked), in tx.
+func (s *Service) CheckAccess(ctx context.Context, tx store.Tx, sa *SignedAccess) (*AccessClaims, error) {
+	p := &sa.p
+	if err := s.checkLive(ctx, tx, sa.poolID, p); err != nil {
 		return nil, err
 	}
 	return &AccessClaims{
-		PoolID: poolID, ClientID: p.ClientID, Sub: p.Sub, Username: p.Username,
+		PoolID: sa.poolID, ClientID: p.ClientID, Sub: p.Sub, Username: p.Username,
 		Scopes: strings.Fields(p.Scope), Groups: p.Groups,
 		JTI: p.JTI, OriginJTI: p.OriginJTI, EventID: p.EventID, DeviceKey: p.DeviceKey,
 		AuthTime: time.Unix(p.AuthTime, 0), IssuedAt: time.Unix(p.IssuedAt, 0), ExpiresAt: time.Unix(p.Expires, 0),

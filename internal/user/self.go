@@ -71,14 +71,23 @@ type signedIn struct {
 }
 
 // signIn authenticates an access token and loads its pool, client and
-// user.
+// user, in one read transaction with the token's own checks: they read
+// the client and the user too, and store.Memo lets both reads serve both.
 func (s *SelfService) signIn(ctx context.Context, accessToken *string) (*signedIn, error) {
-	c, err := s.authenticate(ctx, accessToken)
+	sa, err := s.Tokens.VerifyAccessSignature(ctx, deref(accessToken))
 	if err != nil {
 		return nil, err
 	}
 	var si *signedIn
-	err = s.Users.Store.Read(ctx, func(tx store.Tx) (err error) {
+	err = s.Users.Store.Read(ctx, func(tx store.Tx) error {
+		tx = store.Memo(tx)
+		c, err := s.Tokens.CheckAccess(ctx, tx, sa)
+		if err != nil {
+			return err
+		}
+		if err := c.RequireScope(token.ScopeAdmin); err != nil {
+			return err
+		}
 		si, err = s.load(ctx, tx, c)
 		return err
 	})
