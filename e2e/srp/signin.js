@@ -1,16 +1,20 @@
 'use strict';
 // Signs in to a running cirro with the unmodified amazon-cognito-identity-js,
 // over real HTTP to the endpoint the Go test gives (CognitoUserPool's
-// `endpoint` option), as a browser app would: USER_SRP_AUTH by default, and
-// NEW_PASSWORD_REQUIRED answered with completeNewPasswordChallenge.
+// `endpoint` option), as a browser app would: USER_SRP_AUTH by default,
+// NEW_PASSWORD_REQUIRED answered with completeNewPasswordChallenge, and
+// with "custom" the library's CUSTOM_AUTH with SRP (the password first,
+// then a custom challenge answered with sendCustomChallengeAnswer).
 //
 // Input (stdin, one JSON document):
 //   {"endpoint", "poolId", "clientId",
-//    "steps": [{"username", "password", "newPassword"?, "attributes"?}]}
+//    "steps": [{"username", "password", "newPassword"?, "attributes"?,
+//               "custom"?, "answer"?}]}
 // Output (stdout, one JSON document per step, then {"done": true}):
 //   {"step", "outcome": "success"|"failure"|<unexpected callback>,
 //    "code"?, "message"?, "idToken"?, "accessToken"?, "refreshToken"?,
-//    "newPasswordRequired"?: {"userAttributes", "requiredAttributes"}}
+//    "newPasswordRequired"?: {"userAttributes", "requiredAttributes"},
+//    "customChallenge"?: <its public parameters>}
 
 const { CognitoUserPool, CognitoUser, AuthenticationDetails } = require('amazon-cognito-identity-js');
 
@@ -49,8 +53,19 @@ function signIn(pool, step) {
 				user.completeNewPasswordChallenge(step.newPassword, step.attributes || {}, callbacks);
 			},
 		};
-		for (const name of ['mfaRequired', 'totpRequired', 'customChallenge', 'mfaSetup', 'selectMFAType']) {
+		for (const name of ['mfaRequired', 'totpRequired', 'mfaSetup', 'selectMFAType']) {
 			callbacks[name] = () => resolve(Object.assign(result, { outcome: name }));
+		}
+		callbacks.customChallenge = params => {
+			if (step.answer === undefined || result.customChallenge) {
+				resolve(Object.assign(result, { outcome: 'customChallenge', customChallenge: params }));
+				return;
+			}
+			result.customChallenge = params;
+			user.sendCustomChallengeAnswer(step.answer, callbacks);
+		};
+		if (step.custom) {
+			user.setAuthenticationFlowType('CUSTOM_AUTH');
 		}
 		user.authenticateUser(details, callbacks);
 	});

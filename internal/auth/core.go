@@ -51,7 +51,10 @@ func (s *Service) respond(ctx context.Context, r *Request, challenge string, res
 	if err := s.checkSecretHash(r, name); err != nil {
 		return nil, err
 	}
-	if spec.Stateless {
+	// A stateless challenge's answer carries no Session, except when
+	// another flow asked it with one (Service.SRPChallenge): then the
+	// Session is checked as any other's.
+	if spec.Stateless && deref(session) == "" {
 		r.eventID = newEventID()
 	} else {
 		if r.Session, err = s.sessionOnce(r, deref(session)); err != nil {

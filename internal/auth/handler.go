@@ -112,7 +112,8 @@ type FlowSpec struct {
 type ChallengeSpec struct {
 	Name    string
 	Handler Handler
-	// Stateless answers carry no Session (PASSWORD_VERIFIER); all others
+	// Stateless answers carry no Session (PASSWORD_VERIFIER), unless the
+	// challenge was asked with one (Service.SRPChallenge); all others
 	// must present the Session of the challenge they answer.
 	Stateless bool
 	// Load, if set, reads what Handler will need in the read transaction

@@ -103,6 +103,33 @@ func (s *Service) keepSession(r *Request, f func() error) error {
 	return f()
 }
 
+// SRPChallenge asks USER_SRP_AUTH's PASSWORD_VERIFIER inside another flow
+// (SRP within CUSTOM_AUTH): SALT, SRP_B and SECRET_BLOCK for u (nil: a
+// name nobody has, answered with a decoy that fails like a wrong
+// password), made as USER_SRP_AUTH makes them, but sent with a Session
+// that carries data. The answer is checked as any PASSWORD_VERIFIER
+// (lockout, user state); the Steps then find data in the answer's
+// Request.Session, which is how the flow that asked takes the sign-in
+// back.
+func (s *Service) SRPChallenge(ctx context.Context, r *Request, name, srpA string, u *user.User, data map[string]string) (*Challenge, error) {
+	out, err := s.srpChallenge(ctx, r, name, srpA, u, true)
+	if err != nil {
+		return nil, err
+	}
+	ch := out.Challenge
+	for k, v := range data {
+		if k != dataSRPBlock {
+			ch.Data[k] = v
+		}
+	}
+	ch.User = u
+	if u == nil {
+		// The Session names whom USERNAME will name: the decoy's id.
+		ch.User = &user.User{Username: ch.Parameters["USER_ID_FOR_SRP"]}
+	}
+	return ch, nil
+}
+
 // CheckTimestamp checks a *_PASSWORD_VERIFIER TIMESTAMP as PASSWORD_VERIFIER
 // does: the library's format, within the service's skew of the clock.
 func (s *Service) CheckTimestamp(r *Request, ts string) error {

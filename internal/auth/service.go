@@ -97,5 +97,11 @@ func (s *Service) HandleChallenge(spec ChallengeSpec) { s.challenges[spec.Name] 
 // AddStep appends a step to the chain that runs after each passed step.
 func (s *Service) AddStep(st Step) { s.steps = append(s.steps, st) }
 
+// AddFirstStep puts a step at the head of the chain, before the built-in
+// NEW_PASSWORD_REQUIRED: a step that continues the flow the user is in
+// (CUSTOM_AUTH after its PASSWORD_VERIFIER) must run before any step
+// whose answer would leave that flow behind.
+func (s *Service) AddFirstStep(st Step) { s.steps = append([]Step{st}, s.steps...) }
+
 // AddTokenHook appends a hook that sees tokens being issued.
 func (s *Service) AddTokenHook(h TokenHook) { s.hooks = append(s.hooks, h) }

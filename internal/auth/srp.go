@@ -37,7 +37,16 @@ type secretBlock struct {
 	EventID  string    `json:"event"`
 	Expires  time.Time `json:"exp"`
 	ClientID string    `json:"client"`
+	// InSession marks a block asked inside another flow (SRPChallenge):
+	// its answer must present that flow's Session, which names the block
+	// (dataSRPBlock), so that leaving the Session out cannot turn the
+	// step of a longer sign-in into a whole USER_SRP_AUTH.
+	InSession bool `json:"ins,omitempty"`
 }
+
+// dataSRPBlock is the Session data entry naming the SECRET_BLOCK of an
+// SRP challenge asked inside another flow.
+const dataSRPBlock = "srp_block"
 
 // startSRP is USER_SRP_AUTH: the server's half of the exchange, at once,
 // since SRP_A arrives with the request. It answers PASSWORD_VERIFIER with
@@ -60,18 +69,18 @@ func (s *Service) startSRP(ctx context.Context, r *Request) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.srpChallenge(ctx, r, name, srpA, u)
+	return s.srpChallenge(ctx, r, name, srpA, u, false)
 }
 
 // srpChallenge is the server's half of SRP for u (nil: a name nobody has,
-// answered with a decoy) once the flow has found them: USER_SRP_AUTH, and
-// PASSWORD_SRP of USER_AUTH.
-func (s *Service) srpChallenge(ctx context.Context, r *Request, name, srpA string, u *user.User) (*Outcome, error) {
+// answered with a decoy) once the flow has found them: USER_SRP_AUTH,
+// PASSWORD_SRP of USER_AUTH, and (inSession) SRP inside CUSTOM_AUTH.
+func (s *Service) srpChallenge(ctx context.Context, r *Request, name, srpA string, u *user.User, inSession bool) (*Outcome, error) {
 	poolID := deref(r.Pool.Id)
 	var salt, verifier []byte
 	var err error
 	block := secretBlock{ID: uuid.NewString(), Name: name, EventID: r.eventID, ClientID: deref(r.Client.ClientId),
-		Expires: r.now.Add(pool.ClientAuthSession(r.Client))}
+		Expires: r.now.Add(pool.ClientAuthSession(r.Client)), InSession: inSession}
 	if u != nil {
 		if err := refuseState(u); err != nil {
 			return nil, err
@@ -107,13 +116,17 @@ func (s *Service) srpChallenge(ctx context.Context, r *Request, name, srpA strin
 	if err != nil {
 		return nil, err
 	}
-	return &Outcome{Challenge: &Challenge{
-		Name: cognitoidp.ChallengeNameTypePasswordVerifier, Stateless: true,
+	ch := &Challenge{
+		Name: cognitoidp.ChallengeNameTypePasswordVerifier, Stateless: !inSession,
 		Parameters: map[string]string{
 			"SALT": srp.SaltHex(salt), "SRP_B": srv.PublicB(), "SECRET_BLOCK": sealed,
 			"USERNAME": block.UserID, "USER_ID_FOR_SRP": block.UserID,
 		},
-	}}, nil
+	}
+	if inSession {
+		ch.Data = map[string]string{dataSRPBlock: block.ID}
+	}
+	return &Outcome{Challenge: ch}, nil
 }
 
 // answerSRP is PASSWORD_VERIFIER: the client's HMAC under the session key
@@ -135,6 +148,11 @@ func (s *Service) answerSRP(ctx context.Context, r *Request) (*Outcome, error) {
 		return nil, err
 	}
 	if name := r.Param("USERNAME"); name != b.UserID && name != b.Name {
+		return nil, errSessionInvalid
+	}
+	// A block and a Session go together exactly when the block was asked
+	// with one (SRPChallenge).
+	if b.InSession != (r.Session != nil) || (r.Session != nil && r.Session.Data[dataSRPBlock] != b.ID) {
 		return nil, errSessionInvalid
 	}
 	switch err := srp.CheckTimestamp(ts, r.now, s.maxSkew); {

@@ -137,7 +137,7 @@ func (s *Service) startFactor(ctx context.Context, r *Request, u *user.User, cha
 		}
 	case cognitoidp.ChallengeNameTypePasswordSrp:
 		if srpA := r.Param("SRP_A"); srpA != "" {
-			return s.srpChallenge(ctx, r, name, srpA, realUser(u))
+			return s.srpChallenge(ctx, r, name, srpA, realUser(u), false)
 		}
 	default:
 		f := s.firstFactors[challenge]

@@ -64,7 +64,7 @@ func (s *Service) answerPasswordSRPChallenge(ctx context.Context, r *Request) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.srpChallenge(ctx, r, r.Param("USERNAME"), srpA, realUser(u))
+	return s.srpChallenge(ctx, r, r.Param("USERNAME"), srpA, realUser(u), false)
 }
 
 // sessionUserOrDecoy is the user a USER_AUTH challenge was issued to, as

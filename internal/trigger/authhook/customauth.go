@@ -27,9 +27,15 @@ import (
 // The session history, the challenge's private parameters and metadata
 // travel in the sealed Session, so that any node can take the answer.
 //
-// Not supported: SRP inside CUSTOM_AUTH (SRP_A with the flow, and
-// PASSWORD_VERIFIER as a defined challenge), whose SRP state lives in
-// internal/auth's unexported handlers.
+// SRP inside CUSTOM_AUTH (amazon-cognito-identity-js with
+// authenticationFlowType CUSTOM_AUTH, Amplify's CUSTOM_WITH_SRP): the
+// client sends SRP_A (and CHALLENGE_NAME SRP_A) with the flow, the
+// session define auth challenge first sees is [SRP_A: true], and when it
+// asks PASSWORD_VERIFIER, internal/auth asks it (auth.Service.SRPChallenge)
+// with a Session carrying the history. A wrong password fails the sign-in
+// there, as in USER_SRP_AUTH (lockout included); a right one reaches
+// afterPassword, a Step, which appends [PASSWORD_VERIFIER: true] and asks
+// define auth challenge again.
 
 // Messages shared with internal/auth (errors.go there), which keeps its
 // own unexported.
@@ -40,8 +46,9 @@ var (
 	errNotConfirmed  = errs.New(errs.UserNotConfirmedException, "User is not confirmed.")
 	errResetRequired = errs.New(errs.PasswordResetRequiredException, "Password reset required for the user")
 	errFlowOff       = errs.New(errs.InvalidParameterException, "Auth flow not enabled for this client")
-	// Ours: cirro does not run SRP inside CUSTOM_AUTH.
-	errCustomSRP = errs.New(errs.InvalidParameterException, "SRP_A with CUSTOM_AUTH (and PASSWORD_VERIFIER from define auth challenge) is not supported by cirro yet.")
+	// Ours: define auth challenge asked PASSWORD_VERIFIER of a sign-in
+	// that did not start with SRP_A, or asked it twice.
+	errNoSRPA = errs.New(errs.InvalidLambdaResponseException, "Invalid lambda response: PASSWORD_VERIFIER can only follow SRP_A, sent with CUSTOM_AUTH")
 )
 
 // Keys of the challenge's Session data.
@@ -52,6 +59,8 @@ const (
 )
 
 func (h *Hooks) registerCustomAuth(a *auth.Service) {
+	h.auth = a
+	a.AddFirstStep(afterPassword{h})
 	a.HandleFlow(auth.FlowSpec{
 		Name: cognitoidp.AuthFlowTypeCustomAuth, Public: true, Admin: true,
 		Allowed:  []string{cognitoidp.ExplicitAuthFlowsTypeAllowCustomAuth, cognitoidp.ExplicitAuthFlowsTypeCustomAuthFlowOnly},
@@ -73,9 +82,6 @@ func (h *Hooks) startCustom(ctx context.Context, r *auth.Request) (*auth.Outcome
 	if !trigger.Configured(r.Pool, trigger.PointDefineAuthChallenge) {
 		return nil, trigger.ErrCustomAuthNotConfigured // checked before the user, as Cognito does
 	}
-	if r.Param("SRP_A") != "" {
-		return nil, errCustomSRP
-	}
 	u, err := h.find(ctx, r, name)
 	if err != nil {
 		return nil, err
@@ -94,6 +100,9 @@ func (h *Hooks) startCustom(ctx context.Context, r *auth.Request) (*auth.Outcome
 	}
 	if err := h.Triggers.PreAuthentication(ctx, r.Pool, callerOf(r, c.user.Username), pre); err != nil {
 		return nil, err
+	}
+	if c.srpA = r.Param("SRP_A"); c.srpA != "" {
+		c.session = []trigger.ChallengeResult{{ChallengeName: trigger.ChallengeSRPA, ChallengeResult: true}}
 	}
 	return h.define(ctx, r, &c)
 }
@@ -154,7 +163,7 @@ func (h *Hooks) define(ctx context.Context, r *auth.Request, c *customState) (*a
 		return &auth.Outcome{User: c.user}, nil
 	case d.Next() == trigger.ChallengeCustom:
 	case d.Next() == trigger.ChallengePasswordVerifier:
-		return nil, errCustomSRP
+		return h.askPassword(ctx, r, c)
 	default:
 		return nil, errs.New(errs.InvalidLambdaResponseException, "Invalid lambda response: challengeName must be CUSTOM_CHALLENGE when neither issueTokens nor failAuthentication is set")
 	}
@@ -179,12 +188,64 @@ func (h *Hooks) define(ctx context.Context, r *auth.Request, c *customState) (*a
 	return &auth.Outcome{Challenge: &auth.Challenge{Name: trigger.ChallengeCustom, Parameters: params, User: c.user, Data: data}}, nil
 }
 
+// askPassword is PASSWORD_VERIFIER asked by define auth challenge: only
+// right after SRP_A, whose value came with InitiateAuth.
+func (h *Hooks) askPassword(ctx context.Context, r *auth.Request, c *customState) (*auth.Outcome, error) {
+	if c.srpA == "" || len(c.session) != 1 {
+		return nil, errNoSRPA
+	}
+	var u *user.User
+	if !c.notFound {
+		u = c.user
+	}
+	history, _ := json.Marshal(c.session)
+	ch, err := h.auth.SRPChallenge(ctx, r, c.name, c.srpA, u, map[string]string{dataSession: string(history)})
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Outcome{Challenge: ch}, nil
+}
+
+// afterPassword takes a CUSTOM_AUTH sign-in back from PASSWORD_VERIFIER
+// (askPassword) once the password is proved: define auth challenge sees
+// the history with [PASSWORD_VERIFIER: true] and asks a custom challenge
+// (the Step's challenge), issues tokens (nil: the Steps after this one,
+// MFA among them, and then the tokens) or fails the sign-in.
+type afterPassword struct{ h *Hooks }
+
+func (a afterPassword) Next(ctx context.Context, r *auth.Request, u *user.User, _ []string) (*auth.Challenge, error) {
+	if r.Name != cognitoidp.ChallengeNameTypePasswordVerifier || r.Session == nil || r.Session.Data[dataSession] == "" {
+		return nil, nil
+	}
+	c := &customState{user: u, name: r.Session.Username}
+	if err := json.Unmarshal([]byte(r.Session.Data[dataSession]), &c.session); err != nil {
+		return nil, errSession
+	}
+	c.session = append(c.session, trigger.ChallengeResult{ChallengeName: trigger.ChallengePasswordVerifier, ChallengeResult: true})
+	out, err := a.h.define(ctx, r, c)
+	if errors.Is(err, errIncorrect) {
+		// As answerCustom: a failed sign-in ends its session.
+		if serr := a.h.spend(ctx, r); serr != nil {
+			return nil, serr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out.Challenge != nil {
+		return out.Challenge, nil
+	}
+	return nil, nil // issue tokens
+}
+
 // customState is a custom sign-in between two steps.
 type customState struct {
 	user     *user.User
 	name     string
 	notFound bool
 	session  []trigger.ChallengeResult
+	// srpA is the SRP_A InitiateAuth brought, for PASSWORD_VERIFIER.
+	srpA string
 }
 
 func (c *customState) attributes(p *cognitoidp.UserPoolType) map[string]string {

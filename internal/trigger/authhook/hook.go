@@ -17,6 +17,8 @@ type Hooks struct {
 	Triggers *trigger.Service
 	Users    *user.Service
 	Store    store.Store
+	// auth is the sign-in service Register added the hooks to.
+	auth *auth.Service
 }
 
 // Register adds the hooks to a: the token hook, the password hook, and
