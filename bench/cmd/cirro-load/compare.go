@@ -107,6 +107,12 @@ type compareResult struct {
 	Targets     []target                             `json:"targets"`
 	Ops         []string                             `json:"ops"`
 	RS256       []*rs256Result                       `json:"rs256"`
+	// Bounds are RS256 bounds measured just before each measurement of a
+	// boundCells operation, per target and operation, one per round: the
+	// bound table divides each round's figure by its own, so that a round
+	// run while the machine was slower is not compared with a bound taken
+	// while it was faster (or the reverse).
+	Bounds map[string]map[string][]*rs256Result `json:"bounds,omitempty"`
 	Runs        map[string]map[string][]*load.Report `json:"runs"`
 	Facts       map[string]map[string]string         `json:"facts"`
 	Start       map[string][]float64                 `json:"start_seconds"`
@@ -160,6 +166,7 @@ func cmdCompare(args []string) error {
 		Duration: duration.Seconds(), Concurrency: *concurrency, Users: *users, Seed: *seed, Mix: *mix, Targets: ts,
 		Runs: map[string]map[string][]*load.Report{}, Facts: map[string]map[string]string{},
 		Start: map[string][]float64{}, IdleRSS: map[string][]int64{}, Command: "bench/compare.sh",
+		Bounds: map[string]map[string][]*rs256Result{},
 	}
 	for _, m := range mixOps {
 		res.Ops = append(res.Ops, m.Op.ID)
@@ -239,6 +246,17 @@ func compareOne(ctx context.Context, e *env, t target, res *compareResult, ops l
 		runs = append(runs, run{"mix", m})
 	}
 	for _, r := range runs {
+		if isBoundCell(t.Name, r.id) {
+			// The server idles meanwhile; the signer gets its core.
+			b, err := e.rs256(ctx)
+			if err != nil {
+				return fmt.Errorf("rs256 bound: %w", err)
+			}
+			if res.Bounds[t.Name] == nil {
+				res.Bounds[t.Name] = map[string][]*rs256Result{}
+			}
+			res.Bounds[t.Name][r.id] = append(res.Bounds[t.Name][r.id], b)
+		}
 		cfg := load.Config{Clients: cs, Mix: r.mix, Concurrency: conc, Duration: d, Warmup: warm, Seed: seed,
 			NamePrefix: fmt.Sprintf("%s-r%d-", r.id, round)}
 		rep, err := measure(ctx, cfg, fx, s.pid())
