@@ -4,8 +4,6 @@ import "github.com/cirrohq/cirro/internal/model/cognitoidp"
 
 // authNotes lists sign-in operations that are only partly done.
 var authNotes = map[string]string{
-	"InitiateAuth":                "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up)",
-	"AdminInitiateAuth":           "USER_AUTH ignores the Session of ConfirmSignUp (sign-in straight after sign-up)",
 	"RespondToAuthChallenge":      "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign)",
 	"AdminRespondToAuthChallenge": "SELECT_CHALLENGE with ANSWER WEB_AUTHN and a CREDENTIAL answers the WEB_AUTHN challenge instead of signing in (no challenge was issued to sign)",
 	"AdminListUserAuthEvents": "events are kept, as in Cognito, only in pools with threat protection (AUDIT or ENFORCED; otherwise UserPoolAddOnNotEnabledException, in our words); " +

@@ -147,6 +147,9 @@ type Request struct {
 	DeviceKey string
 
 	now time.Time
+	// flowSession is the Session InitiateAuth was given (USER_AUTH
+	// straight from ConfirmSignUp).
+	flowSession string
 	// answer is set for RespondToAuthChallenge, clear for InitiateAuth.
 	answer bool
 	spent  []spend

@@ -12,7 +12,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cognitoidp.InitiateAuthR
 	if err != nil {
 		return nil, err
 	}
-	r.ClientMetadata, r.Context = in.ClientMetadata, contextOf(ctx, nil, in.UserContextData)
+	r.ClientMetadata, r.Context, r.flowSession = in.ClientMetadata, contextOf(ctx, nil, in.UserContextData), deref(in.Session)
 	res, err := s.initiate(ctx, r, *in.AuthFlow, in.AuthParameters)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cognitoidp.AdminIni
 	if err != nil {
 		return nil, err
 	}
-	r.ClientMetadata, r.Context = in.ClientMetadata, contextOf(ctx, in.ContextData, nil)
+	r.ClientMetadata, r.Context, r.flowSession = in.ClientMetadata, contextOf(ctx, in.ContextData, nil), deref(in.Session)
 	res, err := s.initiate(ctx, r, *in.AuthFlow, in.AuthParameters)
 	if err != nil {
 		return nil, err

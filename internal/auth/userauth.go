@@ -87,6 +87,9 @@ func (s *Service) startUserAuth(ctx context.Context, r *Request) (*Outcome, erro
 	if err := r.CheckSecretHash(name); err != nil {
 		return nil, err
 	}
+	if r.flowSession != "" {
+		return s.signUpSignIn(ctx, r, name, r.flowSession)
+	}
 	preferred := r.Param("PREFERRED_CHALLENGE")
 	pw := ""
 	if preferred == cognitoidp.ChallengeNameTypePassword {

@@ -155,6 +155,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	// Sign-in's triggers (token, password and CUSTOM_AUTH hooks); the
 	// directory invokes its own (sign-up, confirmation, messages).
 	users.Triggers = triggers
+	users.SignUpSession = signIn.SignUpSession
 	authhook.Register(signIn, &authhook.Hooks{Triggers: triggers, Users: users, Store: s.Store})
 	// MFA and remembered devices: device authentication around the MFA
 	// step, as Cognito orders them (device.Service.Register).

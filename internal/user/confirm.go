@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/store"
@@ -13,13 +14,33 @@ import (
 // becomes CONFIRMED and the email or phone number the code went to
 // becomes verified, which may make it an alias that another user already
 // has (AliasExistsException, unless ForceAliasCreation moves it).
+//
+// A client that allows USER_AUTH also gets a Session, with which
+// InitiateAuth signs the user in without another code (SignUpSession).
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cognitoidp.ConfirmSignUpRequest) (*cognitoidp.ConfirmSignUpResponse, error) {
 	auth := func(a *app) error { return a.checkSecretHash(*in.Username, in.SecretHash) }
 	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
-	if err := s.confirm(ctx, *in.ClientId, *in.Username, *in.ConfirmationCode, force, auth, in.ClientMetadata); err != nil {
+	done, err := s.confirm(ctx, *in.ClientId, *in.Username, *in.ConfirmationCode, force, auth, in.ClientMetadata)
+	if err != nil {
 		return nil, err
 	}
-	return &cognitoidp.ConfirmSignUpResponse{}, nil
+	out := &cognitoidp.ConfirmSignUpResponse{}
+	if s.SignUpSession != nil && slices.Contains(done.a.client.ExplicitAuthFlows, cognitoidp.ExplicitAuthFlowsTypeAllowUserAuth) {
+		session, err := s.SignUpSession(done.a.pool, done.a.client, done.u, done.code.Attribute)
+		if err != nil {
+			return nil, err
+		}
+		out.Session = &session
+	}
+	return out, nil
+}
+
+// confirmed is what a confirmation confirmed: the user as saved, with
+// the code it used, for the client it came through.
+type confirmed struct {
+	a    *app
+	u    *User
+	code Code
 }
 
 // ConfirmByLink confirms a user from the link of a CONFIRM_WITH_LINK
@@ -27,14 +48,16 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cognitoidp.ConfirmSignU
 // The link carries no SECRET_HASH, as Cognito's own does not: the code
 // sent to the user's mailbox is the proof.
 func (s *Service) ConfirmByLink(ctx context.Context, clientID, username, code string) error {
-	return s.confirm(ctx, clientID, username, code, false, func(*app) error { return nil }, nil)
+	_, err := s.confirm(ctx, clientID, username, code, false, func(*app) error { return nil }, nil)
+	return err
 }
 
 // confirm stages the confirmation from a read, runs the post confirmation
 // trigger, and commits if the user is still as read (staged.go). A wrong
 // code is counted at once.
-func (s *Service) confirm(ctx context.Context, clientID, name, code string, force bool, auth func(*app) error, metadata map[string]string) error {
-	return untilCurrent(func() error {
+func (s *Service) confirm(ctx context.Context, clientID, name, code string, force bool, auth func(*app) error, metadata map[string]string) (*confirmed, error) {
+	var done *confirmed
+	err := untilCurrent(func() error {
 		var a *app
 		var u *User
 		var rec *store.Record
@@ -76,7 +99,7 @@ func (s *Service) confirm(ctx context.Context, clientID, name, code string, forc
 		if err := s.postConfirmation(ctx, a.pool, u, trigger.PostConfirmationConfirmSignUp, clientID, metadata); err != nil {
 			return err
 		}
-		return s.Store.Write(ctx, func(tx store.Tx) error {
+		err = s.Store.Write(ctx, func(tx store.Tx) error {
 			cur, err := current(ctx, tx, rec)
 			if err != nil {
 				return err
@@ -89,7 +112,10 @@ func (s *Service) confirm(ctx context.Context, clientID, name, code string, forc
 			}
 			return mapConflict(s.Save(ctx, tx, a.pool, u, cur), a.rules, false, false)
 		})
+		done = &confirmed{a: a, u: u, code: c}
+		return err
 	})
+	return done, err
 }
 
 // AdminConfirmSignUp confirms a user without a code. Nothing becomes

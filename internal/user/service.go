@@ -8,6 +8,7 @@ import (
 
 	"github.com/cirrohq/cirro/internal/clock"
 	"github.com/cirrohq/cirro/internal/message"
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/password"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/secrets"
@@ -40,6 +41,10 @@ type Service struct {
 	// OnDisable runs inside the transaction that disables a user
 	// (AdminDisableUser revokes the user's tokens as it deactivates them).
 	OnDisable []func(ctx context.Context, tx store.Tx, poolID, sub string, now time.Time) error
+	// SignUpSession, when set, seals the Session ConfirmSignUp answers a
+	// client that allows USER_AUTH, for u who confirmed with a code sent
+	// to attribute (sign-in owns sessions: auth.Service.SignUpSession).
+	SignUpSession func(p *cognitoidp.UserPoolType, c *cognitoidp.UserPoolClientType, u *User, attribute string) (string, error)
 
 	hasherOnce sync.Once
 	hasher     *password.Hasher
