@@ -10,5 +10,7 @@
 //     password (password.go; the user is created by user.Service.Migrate);
 //   - a FlowSpec for CUSTOM_AUTH and a ChallengeSpec for CUSTOM_CHALLENGE
 //     run pre authentication and the define / create / verify auth
-//     challenge triggers (customauth.go).
+//     challenge triggers (customauth.go); SRP inside CUSTOM_AUTH asks
+//     internal/auth's own PASSWORD_VERIFIER (auth.Service.SRPChallenge)
+//     and takes the sign-in back with a Step that runs first.
 package authhook
