@@ -12,8 +12,10 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cirrohq/cirro/cirrotest"
+	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
 	"github.com/cirrohq/cirro/internal/store"
+	"github.com/cirrohq/cirro/internal/user"
 )
 
 // Group memberships under concurrency: adds of one user cannot pass the
@@ -161,4 +163,70 @@ func subOf(t *testing.T, idp *cip.Client, poolID, name string) string {
 	}
 	t.Fatalf("%s has no sub", name)
 	return ""
+}
+
+// A federated user's first sign-in joins the provider's group
+// (<pool>_<Provider>) in the transaction that creates the user; a
+// DeleteGroup of that group on the other node meanwhile must not leave
+// such a membership behind (the join locks the group shared, as
+// AdminAddUserToGroup does; a group deleted first is made again).
+func TestFederatedJoinRacesDeleteGroup(t *testing.T) {
+	onBothStores(t, func(t *testing.T, c *cirrotest.Server, a, b *cip.Client) {
+		ctx := context.Background()
+		users := c.Internal().API.Users
+		poolID := newFamilyPool(t, a)
+		var p *cognitoidp.UserPoolType
+		if err := c.Internal().Store.Read(ctx, func(tx store.Tx) (err error) {
+			p, _, err = users.Pools.SharedPool(ctx, tx, poolID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		group := poolID + "_Upstream"
+		signIn := func(subject string) error {
+			u := users.NewExternal(p, &user.External{PoolID: poolID, ProviderName: "Upstream", ProviderType: "OIDC", Subject: subject,
+				Attributes: map[string]string{"email": subject + "@example.com"}})
+			return users.Store.Write(ctx, func(tx store.Tx) error { return users.InsertExternal(ctx, tx, p, u) })
+		}
+		orphans := func() int {
+			var n int
+			err := c.Internal().Store.Read(ctx, func(tx store.Tx) error {
+				recs, err := tx.List(ctx, store.Query{Kind: pool.KindGroupMember, Scope: poolID, KeyName: pool.MemberKeyGroup, KeyValue: group})
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Get(ctx, pool.KindGroup, poolID+"/"+group); errors.Is(err, store.ErrNotFound) {
+					n = len(recs)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for round := range 4 {
+			if err := signIn(fmt.Sprintf("first-%d", round)); err != nil { // the group exists
+				t.Fatal(err)
+			}
+			errs := make([]error, 12)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() { errs[i] = signIn(fmt.Sprintf("r%d-%d", round, i)) })
+			}
+			_, derr := b.DeleteGroup(ctx, &cip.DeleteGroupInput{UserPoolId: &poolID, GroupName: &group})
+			wg.Wait()
+			if derr != nil {
+				t.Fatalf("round %d: DeleteGroup: %v", round, derr)
+			}
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("round %d: first sign-in %d: %v", round, i, err)
+				}
+			}
+			if n := orphans(); n != 0 {
+				t.Fatalf("round %d: %d memberships outlive their deleted group", round, n)
+			}
+		}
+	})
 }

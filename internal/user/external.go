@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/ids"
 	"github.com/cirrohq/cirro/internal/model/cognitoidp"
 	"github.com/cirrohq/cirro/internal/pool"
@@ -121,7 +122,20 @@ func (s *Service) InsertExternal(ctx context.Context, tx store.Tx, p *cognitoidp
 	if err := s.Insert(ctx, tx, p, u); err != nil {
 		return err
 	}
-	g, err := s.Pools.EnsureProviderGroup(ctx, tx, u.PoolID, u.Identities[0].ProviderName)
+	provider := u.Identities[0].ProviderName
+	g, err := s.Pools.EnsureProviderGroup(ctx, tx, u.PoolID, provider)
+	if err != nil {
+		return err
+	}
+	// As AdminAddUserToGroup: the group locked shared, so that a
+	// DeleteGroup (which locks it exclusively) cannot leave the new
+	// membership behind; one deleted since it was read is made again.
+	err = lockGroup(ctx, tx, u.PoolID, g)
+	if errs.Is(err, errs.ResourceNotFoundException) {
+		if g, err = s.Pools.EnsureProviderGroup(ctx, tx, u.PoolID, provider); err == nil {
+			err = lockGroup(ctx, tx, u.PoolID, g)
+		}
+	}
 	if err != nil {
 		return err
 	}
