@@ -87,7 +87,7 @@ type domainPool struct {
 	id, clientID, origin string
 }
 
-func newDomainPool(t *testing.T, c *cirrotest.Server, idp *cip.Client, prefix string, in *cip.CreateUserPoolInput) domainPool {
+func newDomainPool(t *testing.T, c *cirrotest.Server, idp *cip.Client, prefix string, in *cip.CreateUserPoolInput, flows ...types.ExplicitAuthFlowsType) domainPool {
 	t.Helper()
 	ctx := context.Background()
 	p, err := idp.CreateUserPool(ctx, in)
@@ -106,6 +106,7 @@ func newDomainPool(t *testing.T, c *cirrotest.Server, idp *cip.Client, prefix st
 		CallbackURLs:                    []string{callback},
 		LogoutURLs:                      []string{signedOut},
 		SupportedIdentityProviders:      []string{"COGNITO"},
+		ExplicitAuthFlows:               flows,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +180,25 @@ func TestHostedPagesInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A third pool lets its users sign in with a code mailed to them
+	// (choice-based sign-in), its app client allowing USER_AUTH.
+	codes := newDomainPool(t, c, idp, "acme-codes", &cip.CreateUserPoolInput{
+		PoolName:           aws.String("acme-codes"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		UserPoolTier:       types.UserPoolTierTypeEssentials,
+		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}},
+	}, types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth)
+	codeUser := "amy@example.com"
+	_, err = idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &codes.id, Username: &codeUser, MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: &codeUser}, {Name: aws.String("email_verified"), Value: aws.String("true")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &codes.id, Username: &codeUser, Password: aws.String("Amy-P0nd-1989!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+
 	// An invited user, without the required name, with a temporary password.
 	_, err = idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &main.id, Username: aws.String("clara@example.com"),
 		TemporaryPassword: aws.String("Temp-0rary-pw!"), MessageAction: types.MessageActionTypeSuppress,
@@ -198,6 +218,7 @@ func TestHostedPagesInChromium(t *testing.T) {
 	signUpURL, signUpVerifier := main.authorize()
 	resetURL, resetVerifier := main.authorize()
 	mfaURL, mfaVerifier := secure.authorize()
+	codeURL, codeVerifier := codes.authorize()
 	input := map[string]any{
 		"authorizeURL": signUpURL, "authorizeURL2": resetURL, "logoutURL": main.logout(),
 		"outboxURL": c.URL + "/_cirro/outbox.json", "callbackPrefix": appBase,
@@ -211,6 +232,7 @@ func TestHostedPagesInChromium(t *testing.T) {
 		},
 		"badRedirectURL": strings.Replace(resetURL, url.QueryEscape(callback), url.QueryEscape("https://evil.example/steal"), 1),
 		"mfa":            map[string]any{"authorizeURL": mfaURL, "username": mfaUser, "password": mfaPassword, "logoutURL": secure.logout()},
+		"codeSignIn":     map[string]any{"authorizeURL": codeURL, "username": codeUser, "logoutURL": codes.logout()},
 	}
 	res := runFlow(t, dir, input)
 	for _, p := range res.Pages {
@@ -256,6 +278,7 @@ func TestHostedPagesInChromium(t *testing.T) {
 	redeem(main, "signUp", signUpVerifier, "zoe@example.com")
 	redeem(main, "reset", resetVerifier, "zoe@example.com")
 	redeem(secure, "mfa", mfaVerifier, mfaUser)
+	redeem(codes, "codeSignIn", codeVerifier, codeUser)
 	if !strings.HasPrefix(res.Callbacks["invited"], callback+"?code=") {
 		t.Errorf("the invited user's sign-in ended at %q", res.Callbacks["invited"])
 	}

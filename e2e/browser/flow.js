@@ -218,6 +218,28 @@ async function run(context) {
     out.callbacks.mfa = await cb;
   }
 
+  // Choice-based sign-in: no password, a code mailed to the user.
+  if (cfg.codeSignIn) {
+    const k = cfg.codeSignIn;
+    await page.goto(k.authorizeURL);
+    await page.getByLabel(cfg.usernameLabel, { exact: true }).fill(k.username);
+    await capture(page, 'code-sign-in');
+    await page.getByRole('button', { name: 'Sign in with a one-time code' }).click();
+    await page.getByRole('group', { name: 'Where should we send your code?' }).waitFor();
+    await capture(page, 'code-sign-in-choice');
+    await page.getByLabel('Email me a code').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Sign in with a one-time code' }).waitFor();
+    const code = await latestCode(k.username);
+    await page.getByLabel('Code sent by email').fill(code.code);
+    await capture(page, 'code-sign-in-code');
+    const cb = callbackWaiter(page);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    out.callbacks.codeSignIn = await cb;
+    await page.goto(k.logoutURL);
+    await page.waitForURL(cfg.callbackPrefix + '**');
+  }
+
   // The pages at a phone's width.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(cfg.authorizeURL2);

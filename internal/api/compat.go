@@ -60,7 +60,8 @@ var Features = []Feature{
 	{"Choice-based sign-in (USER_AUTH) and passkeys", Partial, "USER_AUTH with PREFERRED_CHALLENGE or SELECT_CHALLENGE and AvailableChallenges from the pool's AllowedFirstAuthFactors and the user's factors: " +
 		"PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP (passwordless, no MFA after them), WEB_AUTHN; passkey registration, listing and deletion with go-webauthn " +
 		"(origin must be the relying party id or a subdomain of it); sign-in straight from sign-up (ConfirmSignUp's Session, single-use, " +
-		"taken by InitiateAuth USER_AUTH); not yet: passkeys as MFA (WebAuthnMfaSettings, MULTI_FACTOR_WITH_USER_VERIFICATION), USER_AUTH on the hosted pages"},
+		"taken by InitiateAuth USER_AUTH); on the hosted pages, sign-in with a one-time code (EMAIL_OTP, SMS_OTP) for clients that allow USER_AUTH, tested in Chromium; " +
+		"not yet: passkeys as MFA (WebAuthnMfaSettings, MULTI_FACTOR_WITH_USER_VERIFICATION), passkeys on the hosted pages"},
 	{"Lambda triggers", Partial, "every trigger source invoked (Lambda Invoke API with SigV4, HMAC webhook, local command) with Cognito's events, limits and errors: " +
 		"pre sign-up, post confirmation, pre/post authentication, pre token generation V1–V3, custom message, custom email/SMS senders (code encrypted with a local key standing in for KMS), " +
 		"user migration (not on USER_SRP_AUTH, as Cognito), custom auth with or without SRP inside it (CUSTOM_AUTH with SRP_A checked end to end with amazon-cognito-identity-js), " +

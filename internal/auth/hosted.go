@@ -37,6 +37,11 @@ type HostedStep struct {
 	Parameters map[string]string
 	// Session is the sealed state to send back with the answer.
 	Session string
+	// Available are SELECT_CHALLENGE's choices (HostedUserAuth).
+	Available []string
+	// FirstFactor marks a code challenge that signs in by itself (a
+	// passwordless first factor of USER_AUTH), not a second factor.
+	FirstFactor bool
 }
 
 // HostedUser is a user the hosted UI has authenticated.
@@ -122,6 +127,37 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 	})(ctx)
 }
 
+// HostedUserAuth starts a choice-based sign-in (USER_AUTH) on the hosted
+// pages for a name typed without a password: SELECT_CHALLENGE with the
+// first factors the pool allows and the user has (or, for a name nobody
+// has when the client hides that, a password only), answered with
+// HostedRespond as the API's. Unlike the password form it follows the
+// client's ExplicitAuthFlows: choice-based sign-in is the client's to
+// allow (ALLOW_USER_AUTH).
+func (s *Service) HostedUserAuth(ctx context.Context, clientID, username string) (*HostedStep, error) {
+	r, err := s.openHosted(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	spec, ok := s.flows[cognitoidp.AuthFlowTypeUserAuth]
+	if !ok {
+		return nil, errors.New("auth: no USER_AUTH handler")
+	}
+	if !flowEnabled(r.Client, spec) {
+		return nil, spec.Disabled
+	}
+	r.Name, r.eventID = cognitoidp.AuthFlowTypeUserAuth, newEventID()
+	r.Params = map[string]string{"USERNAME": username}
+	s.hostedSecretHash(r, username)
+	return s.hostedResult(r, func(ctx context.Context) (*result, error) {
+		out, err := spec.Handler.Handle(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return s.advance(ctx, r, out)
+	})(ctx)
+}
+
 // HostedRespond answers a challenge of a hosted sign-in (a new password,
 // an MFA code …) exactly as RespondToAuthChallenge does.
 func (s *Service) HostedRespond(ctx context.Context, clientID, challenge, session string, responses map[string]string) (*HostedStep, error) {
@@ -176,7 +212,9 @@ func (s *Service) hostedResult(r *Request, run func(context.Context) (*result, e
 			// here, and the hosted UI runs none.
 			return nil, fmt.Errorf("auth: hosted step %s issued tokens", r.Name)
 		}
-		return &HostedStep{Challenge: res.challenge, Parameters: res.parameters, Session: deref(res.session)}, nil
+		first := r.Name == cognitoidp.AuthFlowTypeUserAuth || r.Name == cognitoidp.ChallengeNameTypeSelectChallenge
+		return &HostedStep{Challenge: res.challenge, Parameters: res.parameters, Session: deref(res.session),
+			Available: res.available, FirstFactor: first}, nil
 	}
 }
 

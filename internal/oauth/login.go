@@ -51,6 +51,10 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, pw := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+	if r.PostFormValue("method") == "code" {
+		h.codeSignIn(w, r, a, username)
+		return
+	}
 	if username == "" || pw == "" {
 		v := h.loginView(w, r, a, username)
 		v.Error = "Enter your " + strings.ToLower(v.UsernameLabel) + " and password."
@@ -59,6 +63,51 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	step, err := h.auth.HostedSignIn(r.Context(), *a.client.ClientId, username, pw)
 	h.advance(w, r, a, username, step, err)
+}
+
+// codeSignIn is the login form's "Sign in with a one-time code": a
+// choice-based sign-in (USER_AUTH) without the password, whose
+// SELECT_CHALLENGE the user answers with the code factors they have.
+func (h *Handler) codeSignIn(w http.ResponseWriter, r *http.Request, a *authz, username string) {
+	if username == "" {
+		v := h.loginView(w, r, a, username)
+		v.Error = "Enter your " + strings.ToLower(v.UsernameLabel) + "."
+		h.render(w, r, http.StatusBadRequest, "login", v)
+		return
+	}
+	step, err := h.auth.HostedUserAuth(r.Context(), *a.client.ClientId, username)
+	if err == nil && step.Challenge == cognitoidp.ChallengeNameTypeSelectChallenge && !slices.ContainsFunc(step.Available, isCodeFactor) {
+		// Only a password would do (no verified address, or a name the
+		// client does not tell apart from one).
+		v := h.loginView(w, r, a, username)
+		v.Error = "This account cannot sign in with a one-time code. Enter your password."
+		h.render(w, r, http.StatusBadRequest, "login", v)
+		return
+	}
+	h.advance(w, r, a, username, step, err)
+}
+
+// codeFactors are the one-time code factors a pool allows as a first
+// factor of choice-based sign-in.
+func codeFactors(p *cognitoidp.UserPoolType) []string {
+	var out []string
+	if p.Policies != nil && p.Policies.SignInPolicy != nil {
+		for _, f := range p.Policies.SignInPolicy.AllowedFirstAuthFactors {
+			if isCodeFactor(f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func isCodeFactor(f string) bool {
+	return f == cognitoidp.ChallengeNameTypeEmailOtp || f == cognitoidp.ChallengeNameTypeSmsOtp
+}
+
+var codeLabels = map[string]string{
+	cognitoidp.ChallengeNameTypeEmailOtp: "Email me a code",
+	cognitoidp.ChallengeNameTypeSmsOtp:   "Text me a code",
 }
 
 // advance shows what follows a step of a sign-in: the app (signed in),
@@ -126,6 +175,13 @@ func (h *Handler) showChallenge(w http.ResponseWriter, r *http.Request, a *authz
 	case cognitoidp.ChallengeNameTypeEmailOtp:
 		v.Title, v.Heading, v.CodeLabel = "Verify", "Two-step verification", "Code sent by email"
 		v.Destination = step.Parameters["CODE_DELIVERY_DESTINATION"]
+	case cognitoidp.ChallengeNameTypeSelectChallenge:
+		page, v.Title, v.Heading, v.ChoiceLegend = "selectmfa", "Sign in", "Sign in with a one-time code", "Where should we send your code?"
+		for _, c := range step.Available {
+			if isCodeFactor(c) {
+				v.MFAOptions = append(v.MFAOptions, ui.Option{Value: c, Label: codeLabels[c]})
+			}
+		}
 	case cognitoidp.ChallengeNameTypeSelectMfaType:
 		page, v.Title, v.Heading = "selectmfa", "Verify", "Two-step verification"
 		var can []string
@@ -142,6 +198,9 @@ func (h *Handler) showChallenge(w http.ResponseWriter, r *http.Request, a *authz
 	default:
 		h.errorPage(w, r, http.StatusBadRequest, "invalid_request", "This sign-in step ("+step.Challenge+") is not available on this page.")
 		return
+	}
+	if step.FirstFactor && isCodeFactor(step.Challenge) {
+		v.Title, v.Heading, v.FirstFactor = "Sign in", "Sign in with a one-time code", true
 	}
 	status := http.StatusOK
 	if problem != "" {
@@ -175,7 +234,7 @@ func (h *Handler) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	// The page is shown again on a mistake, with the same session.
 	again := &auth.HostedStep{Challenge: challenge, Session: session, Parameters: map[string]string{
 		"CODE_DELIVERY_DESTINATION": f.Get("destination"),
-	}}
+	}, FirstFactor: f.Get("first") == "1"}
 	responses := map[string]string{"USERNAME": username}
 	switch challenge {
 	case cognitoidp.ChallengeNameTypeNewPasswordRequired:
@@ -200,6 +259,17 @@ func (h *Handler) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		responses["NEW_PASSWORD"] = f.Get("password")
 	case cognitoidp.ChallengeNameTypeSelectMfaType:
 		responses["ANSWER"] = f.Get("answer")
+	case cognitoidp.ChallengeNameTypeSelectChallenge:
+		// The choices are not carried back to show the page again: a
+		// refused choice starts the sign-in over.
+		answer := f.Get("answer")
+		if !isCodeFactor(answer) {
+			h.errorPage(w, r, http.StatusBadRequest, "invalid_request", "The sign-in step is not known.")
+			return
+		}
+		step, err := h.auth.HostedRespond(r.Context(), *a.client.ClientId, challenge, session, map[string]string{"USERNAME": username, "ANSWER": answer})
+		h.advance(w, r, a, username, step, err)
+		return
 	case cognitoidp.ChallengeNameTypeMfaSetup:
 		step, err := h.answerTOTPSetup(r, a, username, session, f.Get("code"), f.Get("device"))
 		if err != nil && isClientError(err) && !isSessionError(err) {

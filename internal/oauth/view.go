@@ -68,6 +68,7 @@ func (h *Handler) baseView(w http.ResponseWriter, r *http.Request, a *authz) *ui
 		if c := p.AdminCreateUserConfig; c == nil || c.AllowAdminCreateUserOnly == nil || !*c.AllowAdminCreateUserOnly {
 			v.SignUpURL = s.path("/signup") + q
 		}
+		v.OtherWays = len(codeFactors(p)) > 0 && slices.Contains(a.client.ExplicitAuthFlows, cognitoidp.ExplicitAuthFlowsTypeAllowUserAuth)
 	}
 	for _, idp := range a.client.SupportedIdentityProviders {
 		if idp != cognitoProvider {

@@ -61,8 +61,15 @@ type View struct {
 	SecretCode string
 	// SecretGroups is SecretCode in groups of four, for reading.
 	SecretGroups string
-	// MFAOptions are the factors the user may choose from.
-	MFAOptions []Option
+	// MFAOptions are the factors the user may choose from; ChoiceLegend
+	// asks the question (a second factor, or a way to sign in).
+	MFAOptions   []Option
+	ChoiceLegend string
+	// OtherWays offers, beside the password, choice-based sign-in
+	// (USER_AUTH) with a one-time code.
+	OtherWays bool
+	// FirstFactor marks a code page that signs in by itself.
+	FirstFactor bool
 	// IdPs are the client's federated identity providers.
 	IdPs []Link
 	// ProvidersOnly shows the sign-in page with the IdPs' buttons alone:
