@@ -279,7 +279,7 @@ func TestConcurrentDomainCreation(t *testing.T) {
 		// for those. Closing them first keeps the test's end prompt.
 		tr := &http.Transport{}
 		t.Cleanup(tr.CloseIdleConnections)
-		idp := c.IdentityProvider(func(o *cip.Options) { o.HTTPClient = &http.Client{Transport: tr} })
+		idp := c.IdentityProvider(func(o *cip.Options) { o.HTTPClient = &http.Client{Transport: cirrotest.BufferedBodies(tr)} })
 		ctx := context.Background()
 		const n = 50
 		pools := make([]string, n)
