@@ -107,17 +107,27 @@ func (s *Service) hostedEnabled() bool {
 // runs without the flow check; a confidential client's SECRET_HASH is
 // computed here, since the browser never holds the secret.
 func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password string) (*HostedStep, error) {
+	return s.hostedFlow(ctx, clientID, cognitoidp.AuthFlowTypeUserPasswordAuth, false,
+		map[string]string{"USERNAME": username, "PASSWORD": password})
+}
+
+// hostedFlow runs a flow's handler for a hosted page, with SECRET_HASH
+// computed for the client and, if checkEnabled, the client's
+// ExplicitAuthFlows applied as for the API.
+func (s *Service) hostedFlow(ctx context.Context, clientID, flow string, checkEnabled bool, params map[string]string) (*HostedStep, error) {
 	r, err := s.openHosted(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	spec, ok := s.flows[cognitoidp.AuthFlowTypeUserPasswordAuth]
+	spec, ok := s.flows[flow]
 	if !ok {
-		return nil, errors.New("auth: no USER_PASSWORD_AUTH handler")
+		return nil, errors.New("auth: no " + flow + " handler")
 	}
-	r.Name, r.eventID = cognitoidp.AuthFlowTypeUserPasswordAuth, newEventID()
-	r.Params = map[string]string{"USERNAME": username, "PASSWORD": password}
-	s.hostedSecretHash(r, username)
+	if checkEnabled && !flowEnabled(r.Client, spec) {
+		return nil, spec.Disabled
+	}
+	r.Name, r.eventID, r.Params = flow, newEventID(), params
+	s.hostedSecretHash(r, params["USERNAME"])
 	return s.hostedResult(r, func(ctx context.Context) (*result, error) {
 		out, err := spec.Handler.Handle(ctx, r)
 		if err != nil {
@@ -135,27 +145,7 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 // client's ExplicitAuthFlows: choice-based sign-in is the client's to
 // allow (ALLOW_USER_AUTH).
 func (s *Service) HostedUserAuth(ctx context.Context, clientID, username string) (*HostedStep, error) {
-	r, err := s.openHosted(ctx, clientID)
-	if err != nil {
-		return nil, err
-	}
-	spec, ok := s.flows[cognitoidp.AuthFlowTypeUserAuth]
-	if !ok {
-		return nil, errors.New("auth: no USER_AUTH handler")
-	}
-	if !flowEnabled(r.Client, spec) {
-		return nil, spec.Disabled
-	}
-	r.Name, r.eventID = cognitoidp.AuthFlowTypeUserAuth, newEventID()
-	r.Params = map[string]string{"USERNAME": username}
-	s.hostedSecretHash(r, username)
-	return s.hostedResult(r, func(ctx context.Context) (*result, error) {
-		out, err := spec.Handler.Handle(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		return s.advance(ctx, r, out)
-	})(ctx)
+	return s.hostedFlow(ctx, clientID, cognitoidp.AuthFlowTypeUserAuth, true, map[string]string{"USERNAME": username})
 }
 
 // HostedRespond answers a challenge of a hosted sign-in (a new password,
