@@ -24,7 +24,8 @@ func userAuthOAuthClient(in *cip.CreateUserPoolClientInput) {
 // that allows USER_AUTH, the sign-in page offers a one-time code; the
 // user names themselves, chooses email, types the code (a wrong one is
 // refused on the same page) and lands in the app with an authorization
-// code whose tokens are theirs. A user with no verified address is told
+// code whose tokens are theirs. Five codes in a row to one user, then
+// the page refuses for a while. A user with no verified address is told
 // to use their password; a client without USER_AUTH is not offered it.
 func TestHostedCodeSignIn(t *testing.T) {
 	c := cirrotest.Start(t)
@@ -59,6 +60,23 @@ func TestHostedCodeSignIn(t *testing.T) {
 	tokens := s.redeem(s.http, q.Get("code"))
 	if id := cirrotest.Claims(t, tokens["id_token"].(string)); id["cognito:username"] != "amy" {
 		t.Errorf("ID token of the code sign-in: %v", id)
+	}
+
+	// The page sends a few codes in a row to one user, then refuses for a
+	// while: it is open to anyone, and every code is a message.
+	askCode := func() (*http.Response, string) {
+		b := s.browser()
+		resp, page := oauthGet(t, b, s.authorizeURL())
+		resp, page = oauthSubmit(t, b, resp.Request.URL.String(), page, false, "username", "amy", "method", "code")
+		return oauthSubmit(t, b, resp.Request.URL.String(), page, false, "answer", "EMAIL_OTP")
+	}
+	for i := range 4 { // the fifth code since the first above
+		if resp, page := askCode(); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Code sent by email") {
+			t.Fatalf("code %d: %d\n%s", i+2, resp.StatusCode, page)
+		}
+	}
+	if resp, page := askCode(); resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Too many codes were sent to this account.") {
+		t.Fatalf("the sixth code in a row: %d\n%s", resp.StatusCode, page)
 	}
 
 	// No verified address: only the password would do.

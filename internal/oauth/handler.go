@@ -18,6 +18,7 @@ import (
 	"github.com/cirrohq/cirro/internal/errs"
 	"github.com/cirrohq/cirro/internal/oauth/ui"
 	"github.com/cirrohq/cirro/internal/pool"
+	"github.com/cirrohq/cirro/internal/ratelimit"
 	"github.com/cirrohq/cirro/internal/secrets"
 	"github.com/cirrohq/cirro/internal/store"
 	"github.com/cirrohq/cirro/internal/token"
@@ -64,6 +65,10 @@ type Handler struct {
 	public    *url.URL
 	pages     *ui.Pages
 	mux       *http.ServeMux
+	// codes throttles the one-time codes the sign-in page sends, per
+	// user: the page is open to anyone, and each code is a message to
+	// someone's inbox or phone.
+	codes *ratelimit.Limiter
 }
 
 // New checks cfg and returns a Handler. It enables the sign-in service's
@@ -85,6 +90,7 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{
 		store: cfg.Store, clock: cfg.Clock, keys: cfg.Keys, pools: cfg.Pools, users: cfg.Users,
 		tokens: cfg.Tokens, auth: cfg.Auth, wellKnown: cfg.WellKnown, mfa: cfg.MFA, fed: cfg.Federation, log: cfg.Log, public: u, pages: pages,
+		codes: ratelimit.New(cfg.Clock),
 	}
 	if h.log == nil {
 		h.log = slog.Default()

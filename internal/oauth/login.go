@@ -105,6 +105,12 @@ func isCodeFactor(f string) bool {
 	return f == cognitoidp.ChallengeNameTypeEmailOtp || f == cognitoidp.ChallengeNameTypeSmsOtp
 }
 
+// codeBurst codes in a row, then codeRate per second, per user.
+const (
+	codeBurst = 5
+	codeRate  = 1.0 / 60
+)
+
 var codeLabels = map[string]string{
 	cognitoidp.ChallengeNameTypeEmailOtp: "Email me a code",
 	cognitoidp.ChallengeNameTypeSmsOtp:   "Text me a code",
@@ -265,6 +271,14 @@ func (h *Handler) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		answer := f.Get("answer")
 		if !isCodeFactor(answer) {
 			h.errorPage(w, r, http.StatusBadRequest, "invalid_request", "The sign-in step is not known.")
+			return
+		}
+		// The code goes out now: a few in a row, then one a minute per
+		// name typed (a user with aliases has one allowance per alias).
+		if !h.codes.Allow(siteOf(r).poolID+"\x00"+strings.ToLower(username), codeRate, codeBurst) {
+			v := h.loginView(w, r, a, username)
+			v.Error = "Too many codes were sent to this account. Wait a minute, then try again."
+			h.render(w, r, http.StatusTooManyRequests, "login", v)
 			return
 		}
 		step, err := h.auth.HostedRespond(r.Context(), *a.client.ClientId, challenge, session, map[string]string{"USERNAME": username, "ANSWER": answer})

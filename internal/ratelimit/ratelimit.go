@@ -7,17 +7,23 @@ import (
 	"github.com/cirrohq/cirro/internal/clock"
 )
 
-// Limiter holds one token bucket per key. Keys are expected to come from a
-// fixed set (quota categories), since buckets are never forgotten.
+// Limiter holds one token bucket per key. Keys may come from an open set
+// (a user per key): a bucket that would be full again is the same as no
+// bucket, so once the map holds sweepAt buckets, those are dropped.
 type Limiter struct {
 	clock   clock.Clock
 	mu      sync.Mutex
 	buckets map[string]*bucket
 }
 
+// sweepAt is the number of buckets at which Allow drops the full ones.
+const sweepAt = 4096
+
 type bucket struct {
 	tokens float64
 	last   time.Time
+	// rate and burst are the bucket's last limits, to tell when it is full.
+	rate, burst float64
 }
 
 // New returns a Limiter reading time from c.
@@ -39,9 +45,13 @@ func (l *Limiter) Allow(key string, rate, burst float64) bool {
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
 	if !ok {
+		if len(l.buckets) >= sweepAt {
+			l.sweep(now)
+		}
 		b = &bucket{tokens: burst, last: now}
 		l.buckets[key] = b
 	}
+	b.rate, b.burst = rate, burst
 	// A clock set backwards (a test's fake clock) refills nothing rather
 	// than draining the bucket.
 	if d := now.Sub(b.last); d > 0 {
@@ -56,4 +66,21 @@ func (l *Limiter) Allow(key string, rate, burst float64) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// sweep drops the buckets that have refilled: a new bucket starts full,
+// so forgetting them changes no answer.
+func (l *Limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if b.tokens+now.Sub(b.last).Seconds()*b.rate >= b.burst {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// Len is the number of buckets held (for tests).
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
 }

@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -80,5 +81,28 @@ func TestConcurrentTakesNeverExceedBurst(t *testing.T) {
 	wg.Wait()
 	if admitted != 50 {
 		t.Fatalf("admitted %d, want exactly the burst of 50", admitted)
+	}
+}
+
+// Buckets of an open set of keys do not pile up: once sweepAt are held,
+// the ones that have refilled are dropped, and a dropped key starts full
+// again, as it would have been; a key still short of tokens is kept.
+func TestRefilledBucketsAreForgotten(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	l := New(clk)
+	for range 3 {
+		l.Allow("busy", 1.0/60, 3) // drained: refills one a minute
+	}
+	for i := range sweepAt * 3 {
+		l.Allow(fmt.Sprint("user-", i), 1, 5)
+		if i%sweepAt == 0 {
+			clk.Advance(10 * time.Second) // the others refill in 1 s
+		}
+	}
+	if n := l.Len(); n > sweepAt {
+		t.Fatalf("%d buckets held, want at most %d", n, sweepAt)
+	}
+	if l.Allow("busy", 1.0/60, 3) && l.Allow("busy", 1.0/60, 3) {
+		t.Fatal("the drained bucket was forgotten: it admits a full burst again")
 	}
 }
