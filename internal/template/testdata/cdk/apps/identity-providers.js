@@ -26,12 +26,18 @@ stack('IdentityProviders', (s) => {
 
   const saml = new Construct(s, 'Saml');
   const samlPool = new cognito.UserPool(saml, 'Pool');
-  new cognito.UserPoolIdentityProviderSaml(saml, 'userpoolIdpFile', {
+  const samlFile = new cognito.UserPoolIdentityProviderSaml(saml, 'userpoolIdpFile', {
     userPool: samlPool,
     metadata: cognito.UserPoolIdentityProviderSamlMetadata.file('my-file-contents'),
     encryptedResponses: true,
     requestSigningAlgorithm: cognito.SigningAlgorithm.RSA_SHA256,
     idpInitiated: true,
+  });
+  // A client that signs in through the provider: its name is a Ref to
+  // the provider, which orders the two.
+  samlPool.addClient('Client', {
+    supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.custom(samlFile.providerName)],
+    oAuth: { callbackUrls: ['https://app.example.com/callback'] },
   });
   new cognito.UserPoolIdentityProviderSaml(saml, 'userpoolidpUrl', {
     userPool: samlPool,
@@ -65,13 +71,24 @@ stack('IdentityProviders', (s) => {
   });
 
   const oidc = new Construct(s, 'Oidc');
-  new cognito.UserPoolIdentityProviderOidc(oidc, 'Oidc', {
-    userPool: new cognito.UserPool(oidc, 'Pool'),
+  const oidcPool = new cognito.UserPool(oidc, 'Pool');
+  const oidcProvider = new cognito.UserPoolIdentityProviderOidc(oidc, 'Oidc', {
+    userPool: oidcPool,
     name: 'MyOidc',
     clientId: 'oidc-client-id',
     clientSecret: 'oidc-client-secret',
     issuerUrl: 'https://issuer.example.com',
   });
+  // The README's advice for a provider named by a plain string: the
+  // client must depend on it, or CloudFormation may create it first.
+  const oidcClient = oidcPool.addClient('Client', {
+    supportedIdentityProviders: [
+      cognito.UserPoolClientIdentityProvider.custom('MyOidc'),
+      cognito.UserPoolClientIdentityProvider.COGNITO,
+    ],
+    oAuth: { callbackUrls: ['https://app.example.com/callback'] },
+  });
+  oidcClient.node.addDependency(oidcProvider);
 
   const apple = new Construct(s, 'Apple');
   new cognito.UserPoolIdentityProviderApple(apple, 'Apple', {
