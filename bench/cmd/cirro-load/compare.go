@@ -94,30 +94,30 @@ const mixedWorkload = "refresh=30,getuser=25,admingetuser=10,password=10,srp=5,l
 // compareResult is everything one compare run measured; it is written as
 // JSON and rendered into docs/performance.md.
 type compareResult struct {
-	Started     time.Time                            `json:"started"`
-	CPU         string                               `json:"cpu"`
-	ServerCPUs  string                               `json:"server_cpus"`
-	ServerCores int                                  `json:"server_cores"`
-	Rounds      int                                  `json:"rounds"`
-	Duration    float64                              `json:"duration_s"`
-	Concurrency int                                  `json:"concurrency"`
-	Users       int                                  `json:"users"`
-	Seed        uint64                               `json:"seed"`
-	Mix         string                               `json:"mix"`
-	Targets     []target                             `json:"targets"`
-	Ops         []string                             `json:"ops"`
-	RS256       []*rs256Result                       `json:"rs256"`
+	Started     time.Time      `json:"started"`
+	CPU         string         `json:"cpu"`
+	ServerCPUs  string         `json:"server_cpus"`
+	ServerCores int            `json:"server_cores"`
+	Rounds      int            `json:"rounds"`
+	Duration    float64        `json:"duration_s"`
+	Concurrency int            `json:"concurrency"`
+	Users       int            `json:"users"`
+	Seed        uint64         `json:"seed"`
+	Mix         string         `json:"mix"`
+	Targets     []target       `json:"targets"`
+	Ops         []string       `json:"ops"`
+	RS256       []*rs256Result `json:"rs256"`
 	// Bounds are RS256 bounds measured just before each measurement of a
 	// boundCells operation, per target and operation, one per round: the
 	// bound table divides each round's figure by its own, so that a round
 	// run while the machine was slower is not compared with a bound taken
 	// while it was faster (or the reverse).
-	Bounds map[string]map[string][]*rs256Result `json:"bounds,omitempty"`
-	Runs        map[string]map[string][]*load.Report `json:"runs"`
-	Facts       map[string]map[string]string         `json:"facts"`
-	Start       map[string][]float64                 `json:"start_seconds"`
-	IdleRSS     map[string][]int64                   `json:"idle_rss_bytes"`
-	Command     string                               `json:"command"`
+	Bounds  map[string]map[string][]*rs256Result `json:"bounds,omitempty"`
+	Runs    map[string]map[string][]*load.Report `json:"runs"`
+	Facts   map[string]map[string]string         `json:"facts"`
+	Start   map[string][]float64                 `json:"start_seconds"`
+	IdleRSS map[string][]int64                   `json:"idle_rss_bytes"`
+	Command string                               `json:"command"`
 }
 
 func cmdCompare(args []string) error {
